@@ -1,0 +1,105 @@
+"""What exercises exist: id, title, file, checks and points.
+
+Each topic declares its exercises in ``grader/suites/<topic>.py`` as a module
+level ``EXERCISES`` list; adding an exercise needs nothing else.
+
+Example:
+    >>> ex = find("model_construction/mlp")
+    >>> ex.path, ex.max_score > 0
+    ('model_construction/mlp.py', True)
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+
+from grader.checks.base import Check
+
+__all__ = ["Exercise", "all_exercises", "find", "select", "topics", "UnknownExercise"]
+
+
+class UnknownExercise(KeyError):
+    """An exercise or topic id that the catalog does not have."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: ``id`` is ``<topic>/<module>``; its file is ``<topic>/<module>.py``."""
+
+    id: str
+    title: str
+    checks: tuple[Check, ...]
+
+    def __post_init__(self) -> None:
+        if self.id.count("/") != 1:
+            raise ValueError(f"exercise id must be '<topic>/<module>', got {self.id!r}")
+        ids = [c.id for c in self.checks]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"exercise {self.id!r} declares a check id twice: {ids}")
+        for check in self.checks:
+            if not check.points > 0:
+                raise ValueError(f"check {check.id!r} of {self.id!r} must have positive points, got {check.points!r}")
+
+    @property
+    def topic(self) -> str:
+        return self.id.split("/")[0]
+
+    @property
+    def module(self) -> str:
+        return self.id.replace("/", ".")
+
+    @property
+    def path(self) -> str:
+        return f"{self.id}.py"
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(c.points for c in self.checks))
+
+
+@lru_cache(maxsize=1)
+def all_exercises() -> tuple[Exercise, ...]:
+    """Every exercise of every suite, in suite order."""
+    import grader.suites as suites
+
+    found: list[Exercise] = []
+    for info in sorted(pkgutil.iter_modules(suites.__path__), key=lambda i: _TOPIC_ORDER.get(i.name, 99)):
+        module = importlib.import_module(f"grader.suites.{info.name}")
+        found.extend(getattr(module, "EXERCISES", ()))
+    ids = [e.id for e in found]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"an exercise id is declared twice: {ids}")
+    return tuple(found)
+
+
+_TOPIC_ORDER = {"model_construction": 0, "parameters": 1, "lazy_init": 2, "custom_layers": 3,
+                "read_write": 4, "devices": 5}
+
+
+def topics() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(e.topic for e in all_exercises()))
+
+
+def find(exercise_id: str) -> Exercise:
+    for ex in all_exercises():
+        if ex.id == exercise_id:
+            return ex
+    raise UnknownExercise(f"unknown exercise {exercise_id!r}; `grade list` shows them all")
+
+
+def select(target: str) -> tuple[Exercise, ...]:
+    """Exercises named by ``target``: ``all``, a topic, or an exercise id."""
+    if target == "all":
+        return all_exercises()
+    if "/" in target.strip("/"):
+        return (find(target.strip("/").removesuffix(".py")),)
+    chosen = tuple(e for e in all_exercises() if e.topic == target.strip("/"))
+    if not chosen:
+        raise UnknownExercise(f"unknown exercise or topic {target!r}; topics: {', '.join(topics())}; "
+                              f"`grade list` shows every exercise")
+    return chosen

@@ -1,0 +1,146 @@
+"""What every check kind shares: the context it runs in, and how it fails.
+
+A check kind is a frozen dataclass with ``id``, ``title``, ``points`` and a
+``run(ctx)`` method that returns normally when the submission passes, or
+raises :class:`Failure` with feedback. Student-code exceptions and worker
+deaths are turned into feedback by :func:`student_error_failure` and the
+engine; a reference that raises is a :class:`GraderFault`.
+
+Example:
+    >>> f = Failure("forward output differs", hints=("no ReLU?",))
+    >>> f.hints
+    ('no ReLU?',)
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from grader.sandbox import codec
+from grader.sandbox.client import GraderFault, StudentError, Worker
+from grader.sandbox.ops import Session
+
+__all__ = ["Check", "CheckContext", "Failure", "ReferenceRunner", "Runner", "derive_seed",
+           "student_error_failure", "GraderFault", "StudentError"]
+
+
+class Runner(Protocol):
+    """Something that runs operations on an exercise's objects: a worker or the reference."""
+
+    def request(self, op: str, **args: Any) -> dict[str, Any]: ...
+
+
+class Failure(Exception):
+    """A check failed: what was compared, how it differs, where to look, and hints."""
+
+    def __init__(self, feedback: str, *, hints: tuple[str, ...] | list[str] = (),
+                 location: dict[str, Any] | None = None, case: str = "") -> None:
+        super().__init__(feedback)
+        self.feedback = feedback
+        self.hints = tuple(dict.fromkeys(hints))
+        self.location = location
+        self.case = case
+
+
+class ReferenceRunner:
+    """Runs operations on the reference solution in the judge process.
+
+    Answers go through the same encoding as the worker's, so both sides are
+    compared like for like. The reference raising is a grader fault.
+    """
+
+    def __init__(self, module: Any, root: Path) -> None:
+        self.session = Session(module, root)
+
+    def request(self, op: str, **args: Any) -> dict[str, Any]:
+        answer = self.session.run(op, args)
+        if "error" in answer:
+            err = answer["error"]
+            raise GraderFault(f"the reference solution raised {err['type']}: {err['message']} "
+                              f"during {op}")
+        return codec.decode(codec.encode(answer))
+
+    def obj(self, handle: int) -> Any:
+        """The live reference object behind ``handle`` (judge side only)."""
+        return self.session.objects[handle]
+
+
+@dataclass
+class CheckContext:
+    """What a check needs: both runners, the seed, and where the student's file is."""
+
+    exercise: str
+    module: str
+    student: Worker | Runner
+    reference: ReferenceRunner
+    seed: int
+    submission_root: Path
+    max_examples_scale: float = 1.0
+    notes: list[str] = field(default_factory=list)
+
+    def examples(self, n: int) -> int:
+        return max(1, round(n * self.max_examples_scale))
+
+
+def derive_seed(*parts: Any) -> int:
+    """A 32-bit seed derived from the run's seed and names (stable across runs)."""
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:4], "little")
+
+
+class Check(Protocol):
+    """The interface every check kind implements."""
+
+    id: str
+    title: str
+    points: float
+
+    def run(self, ctx: CheckContext) -> None: ...
+
+
+# -- turning student exceptions into feedback -------------------------------
+
+_STAGE_WORDS = {"import": "importing your module", "build": "building", "forward": "running forward on",
+                "backward": "backpropagating through", "describe": "inspecting", "assign": "setting the parameters of",
+                "call": "calling", "state": "reading the state of"}
+
+
+def last_student_frame(frames: list[dict[str, Any]]) -> dict[str, Any] | None:
+    inside = [f for f in frames if f.get("in_submission")]
+    return inside[-1] if inside else None
+
+
+def known_error_hints(err: StudentError) -> list[str]:
+    """Hints for exceptions that match known mistakes."""
+    hints = []
+    msg = err.message
+    if err.type == "NotImplementedError":
+        hints.append("This is still the stub: replace the `raise NotImplementedError` with your implementation.")
+    if "before Module.__init__() call" in msg or "has no attribute '_modules'" in msg \
+            or "has no attribute '_parameters'" in msg:
+        hints.append("Call `super().__init__()` first thing in your `__init__`: nn.Module must set itself up "
+                     "before you assign layers to attributes.")
+    if err.type == "TypeError" and ("positional argument" in msg or "keyword argument" in msg):
+        hints.append("Check the signature against the exercise: the names and defaults of the arguments "
+                     "are part of the contract.")
+    if err.type == "MissingName" or err.info.get("missing_name"):
+        hints.append(f"Your file must define `{err.info.get('missing_name')}` with exactly that name.")
+    if err.type == "SystemExit":
+        hints.append("Do not call `sys.exit()` or `exit()` in a module: the grader imports and calls your code.")
+    if "mat1 and mat2 shapes cannot be multiplied" in msg:
+        hints.append("A layer received an input whose width does not match its `in_features`: check the "
+                     "sizes you pass to each `nn.Linear`, and the order in which the layers are applied.")
+    return hints
+
+
+def student_error_failure(err: StudentError, *, doing: str, case: str = "") -> Failure:
+    """Feedback for an exception raised by student code."""
+    frame = last_student_frame(err.frames)
+    stage = _STAGE_WORDS.get(str(err.info.get("stage", "")), "running")
+    if err.type == "MissingName":
+        text = f"Your module does not define `{err.info.get('missing_name')}`."
+    else:
+        text = f"{stage.capitalize()} {doing} raised {err.type}: {err.message}"
+    return Failure(text, hints=known_error_hints(err), location=frame, case=case)

@@ -1,0 +1,45 @@
+"""Check kind: a property of the student's objects written as a function.
+
+For structure that no generic kind covers (``rand_weight`` is a buffer; no
+storage is shared between ``stack``'s blocks). ``examine(ctx, case, seed)`` raises
+:class:`~grader.checks.base.Failure` when the property does not hold.
+
+Example declaration::
+
+    Custom(id="independent_blocks", title="blocks share no parameters", points=2,
+           cases=st.fixed_dictionaries({"n": st.integers(1, 4)}), examine=blocks_independent)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from hypothesis import strategies as st
+
+from grader.checks.base import CheckContext, derive_seed
+from grader.checks.explore import explore
+
+__all__ = ["Custom"]
+
+
+@dataclass(frozen=True)
+class Custom:
+    """A property checked by ``examine`` over drawn cases."""
+
+    id: str
+    title: str
+    examine: Callable[[CheckContext, dict[str, Any], int], None]
+    cases: st.SearchStrategy[dict[str, Any]] = st.just({})
+    points: float = 1.0
+    max_examples: int = 5
+    hidden: bool = False
+
+    def run(self, ctx: CheckContext) -> None:
+        base = derive_seed(ctx.seed, ctx.exercise, self.id)
+
+        def examine(case: dict[str, Any]) -> None:
+            self.examine(ctx, case, derive_seed(base, repr(sorted(case.items()))))
+
+        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples))
+        if failure is not None:
+            raise failure

@@ -1,0 +1,65 @@
+"""Drive a check over cases that hypothesis draws, and keep the smallest failure.
+
+Example:
+    >>> from hypothesis import strategies as st
+    >>> def examine(case):
+    ...     if case["n"] > 3:
+    ...         raise Failure("too big")
+    >>> f = explore(st.fixed_dictionaries({"n": st.integers(0, 100)}), examine, seed=1, max_examples=50)
+    >>> f.feedback, f.drawn
+    ('too big', {'n': 4})
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+
+from grader.checks.base import Failure, GraderFault
+
+__all__ = ["explore"]
+
+
+def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, seed: int,
+            max_examples: int) -> Failure | None:
+    """Run ``examine`` on drawn cases; return the failure hypothesis shrank to, if any.
+
+    ``examine`` raises :class:`Failure` to fail a case. Any other exception
+    (a dead worker, a grader fault) propagates unchanged.
+    """
+    failures: list[Failure] = []
+    escapes: list[BaseException] = []
+
+    @settings(max_examples=max_examples, database=None, deadline=None, derandomize=False,
+              suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+              phases=(Phase.explicit, Phase.generate, Phase.shrink), verbosity=Verbosity.quiet,
+              print_blob=False)
+    @hypothesis_seed(seed)
+    @given(cases)
+    def prop(case: Any) -> None:
+        try:
+            examine(case)
+        except Failure as failure:
+            failure.drawn = case  # type: ignore[attr-defined]
+            failures.append(failure)
+            raise
+        except Exception as exc:  # a dead worker or a grader fault: stop exploring at once
+            escapes.append(exc)
+            raise
+
+    try:
+        prop()
+    except Failure:
+        return failures[-1]
+    except HypothesisException as exc:
+        if escapes:
+            raise escapes[0] from None
+        raise GraderFault(f"hypothesis could not run the check: {exc}") from exc
+    except BaseException:
+        if escapes:
+            raise escapes[0] from None
+        raise
+    return None

@@ -1,0 +1,93 @@
+"""Check kind: forward outputs against the reference, with the same parameters.
+
+Example declaration::
+
+    Forward(points=3, build=lambda c: ex.MLP(c["i"], c["h"], c["o"]),
+            inputs=lambda c, g: [randn(g, c["batch"], c["i"])], cases=sizes,
+            mistakes=(Mistake("no ReLU", lambda m, X: m.output(m.hidden(X))),))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import torch
+from hypothesis import strategies as st
+
+from grader.checks.base import CheckContext, Failure, derive_seed
+from grader.checks.explore import explore
+from grader.checks.pair import build_pair, describe_inputs, student_call
+from grader.compare import Tolerance, compare
+from grader.sandbox.specs import Spec
+
+__all__ = ["Forward", "Mistake"]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer: if the student's output equals ``output(reference, *args)``,
+    the hint is shown. ``output`` runs on the live reference object in the judge."""
+
+    hint: str
+    output: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Forward:
+    """The student's object's output equals the reference's, on drawn cases."""
+
+    build: Callable[[dict[str, Any]], Spec]
+    inputs: Callable[[dict[str, Any], torch.Generator], list[Any]]
+    cases: st.SearchStrategy[dict[str, Any]]
+    points: float = 1.0
+    id: str = "forward"
+    title: str = "forward matches the reference on drawn shapes and values"
+    mistakes: tuple[Mistake, ...] = ()
+    tol: Tolerance | None = None
+    max_examples: int = 15
+    arg_names: tuple[str, ...] = ("X",)
+    align: bool = True
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    hidden: bool = False
+
+    def run(self, ctx: CheckContext) -> None:
+        base = derive_seed(ctx.seed, ctx.exercise, self.id)
+
+        def examine(case: dict[str, Any]) -> None:
+            spec = self.build(case)
+            seed = derive_seed(base, repr(sorted(case.items())))
+            gen = torch.Generator().manual_seed(seed)
+            args = self.inputs(case, gen)
+            kwargs = self.kwargs(case) if self.kwargs else {}
+            shown = f"net = {spec}\n{describe_inputs(args, self.arg_names)}" + \
+                (f"\nkeyword arguments: {kwargs}" if kwargs else "")
+            call = f"net({', '.join(self.arg_names[:len(args)])}{', **kwargs' if kwargs else ''})"
+            pair = build_pair(ctx, spec, seed=seed, align=self.align)
+            out = student_call(ctx, "forward", doing=f"`{spec}`", case=f"{shown}\n{call}",
+                               handle=pair.student, args=args, kwargs=kwargs)["output"]
+            expected = ctx.reference.request("forward", handle=pair.reference, args=args, kwargs=kwargs)["output"]
+            diff = compare(out, expected, tol=self.tol)
+            if diff is None:
+                return
+            hints = [m.hint for m in self.mistakes if _matches(m, ctx, pair.reference, args, kwargs, out, self.tol)]
+            note = pair.alignment_note()
+            loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student)["locations"]
+            where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
+            text = f"Compared the output of {call} with the reference's (same parameters).\n{diff}"
+            if note:
+                text += f"\n\n{note}"
+            raise Failure(text, hints=hints, location=where, case=f"{shown}\n{call}")
+
+        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples))
+        if failure is not None:
+            raise failure
+
+
+def _matches(mistake: Mistake, ctx: CheckContext, handle: int, args: list[Any], kwargs: dict[str, Any],
+             actual: Any, tol: Tolerance | None) -> bool:
+    try:
+        with torch.no_grad():
+            wrong = mistake.output(ctx.reference.obj(handle), *args, **kwargs)
+    except Exception:  # noqa: BLE001 - a mistake that cannot even run does not match
+        return False
+    return compare(actual, wrong, tol=tol) is None

@@ -1,0 +1,107 @@
+"""Check kind: gradients reach every parameter and equal the reference's.
+
+A module used twice must receive the sum of both uses' gradients; comparing
+against the reference (which shares the module) checks exactly that.
+
+Example declaration::
+
+    Gradients(points=2, build=lambda c: ex.MLP(c["i"], 8, 3),
+              inputs=lambda c, g: [randn(g, c["batch"], c["i"])], cases=sizes)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import torch
+from hypothesis import strategies as st
+
+from grader.checks.base import CheckContext, Failure, derive_seed
+from grader.checks.explore import explore
+from grader.checks.pair import build_pair, describe_inputs, student_call
+from grader.compare import Tolerance, compare
+from grader.sandbox.specs import Spec
+
+__all__ = ["Gradients"]
+
+_NO_GRAD_HINT = ("No gradient reached this parameter: the computation that uses it is cut off from "
+                 "autograd. Look for `.data`, `.detach()`, `torch.no_grad()`, `.item()` or a new tensor "
+                 "built from its values inside `forward`, and use the parameter itself.")
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """Backward of ``(output * upstream).sum()``: every parameter's gradient matches."""
+
+    build: Callable[[dict[str, Any]], Spec]
+    inputs: Callable[[dict[str, Any], torch.Generator], list[Any]]
+    cases: st.SearchStrategy[dict[str, Any]]
+    points: float = 1.0
+    id: str = "gradients"
+    title: str = "gradients reach every parameter and match the reference"
+    tol: Tolerance | None = Tolerance(rtol=1e-4, atol=1e-5)
+    max_examples: int = 8
+    arg_names: tuple[str, ...] = ("X",)
+    hints: tuple[str, ...] = ()
+    hidden: bool = False
+
+    def run(self, ctx: CheckContext) -> None:
+        base = derive_seed(ctx.seed, ctx.exercise, self.id)
+
+        def examine(case: dict[str, Any]) -> None:
+            spec = self.build(case)
+            seed = derive_seed(base, repr(sorted(case.items())))
+            gen = torch.Generator().manual_seed(seed)
+            args = self.inputs(case, gen)
+            shown = f"net = {spec}\n{describe_inputs(args, self.arg_names)}"
+            call = f"net({', '.join(self.arg_names[:len(args)])})"
+            pair = build_pair(ctx, spec, seed=seed, align=True)
+            ref_shape = ctx.reference.request("forward", handle=pair.reference, args=args)["output"]
+            upstream = torch.randn(ref_shape.shape, generator=gen) if isinstance(ref_shape, torch.Tensor) else None
+            ref = ctx.reference.request("backward", handle=pair.reference, args=args, upstream=upstream)
+            mine = student_call(ctx, "backward", doing=f"`{spec}`", case=f"{shown}\n{call}",
+                                handle=pair.student, args=args, upstream=upstream)
+            problems, hints = _compare_grads(mine, ref, pair.placed, self.tol)
+            if not problems:
+                return
+            if compare(mine["output"], ref["output"]) is not None:
+                problems.append("(The forward output differs from the reference too: the forward check says how.)")
+            loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student)["locations"]
+            where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
+            up = "" if upstream is None else f" with an upstream gradient of shape {tuple(upstream.shape)}"
+            text = (f"Backpropagated through {call}{up} and compared each parameter's .grad with the "
+                    f"reference's.\n" + "\n".join(problems))
+            raise Failure(text, hints=list(hints) + list(self.hints) if hints else list(self.hints),
+                          location=where, case=f"{shown}\n{call}")
+
+        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples))
+        if failure is not None:
+            raise failure
+
+
+def _compare_grads(mine: dict[str, Any], ref: dict[str, Any], placed: dict[str, str],
+                   tol: Tolerance | None) -> tuple[list[str], list[str]]:
+    problems: list[str] = []
+    hints: list[str] = []
+    if not isinstance(mine.get("output"), torch.Tensor):
+        return ["forward did not return a Tensor, so nothing can be backpropagated."], []
+    if not mine.get("connected") and ref.get("connected"):
+        problems.append("The output does not require grad: it is not connected to any parameter.")
+        hints.append(_NO_GRAD_HINT)
+        return problems, hints
+    for name, expected in ref["grads"].items():
+        if expected is None:
+            continue
+        target = placed.get(name)
+        if target is None:
+            problems.append(f"{name}: no counterpart in your module.")
+            continue
+        got = mine["grads"].get(target)
+        if got is None:
+            problems.append(f"{target}: no gradient (its .grad is None).")
+            hints.append(_NO_GRAD_HINT)
+            continue
+        diff = compare(got, expected, tol=tol, path=f"the gradient of {target}")
+        if diff:
+            problems.append(diff)
+    return problems, hints

@@ -1,0 +1,94 @@
+"""Check kind: parameter and buffer names and shapes, as ``state_dict()`` lists them.
+
+Example declaration::
+
+    Names(points=2, build=lambda c: ex.MLP(c["i"], c["h"], c["o"]), cases=sizes)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from hypothesis import strategies as st
+
+from grader.checks.base import CheckContext, Failure, derive_seed
+from grader.checks.explore import explore
+from grader.checks.hints import rename_hints, structure_hints
+from grader.checks.pair import build_pair, student_call
+from grader.sandbox.specs import Spec
+
+__all__ = ["Names"]
+
+
+@dataclass(frozen=True)
+class Names:
+    """The student's ``state_dict`` keys and shapes equal the reference's; parameters
+    are parameters and buffers are buffers."""
+
+    build: Callable[[dict[str, Any]], Spec]
+    cases: st.SearchStrategy[dict[str, Any]]
+    points: float = 1.0
+    id: str = "names"
+    title: str = "parameter and buffer names and shapes"
+    max_examples: int = 6
+    diagnose: Callable[[dict[str, Any], dict[str, Any]], list[str]] | None = None
+    hidden: bool = False
+
+    def run(self, ctx: CheckContext) -> None:
+        base = derive_seed(ctx.seed, ctx.exercise, self.id)
+
+        def examine(case: dict[str, Any]) -> None:
+            spec = self.build(case)
+            pair = build_pair(ctx, spec, seed=base, align=False)
+            mine = student_call(ctx, "describe", doing=f"`{spec}`", case=str(spec), handle=pair.student)
+            ref = ctx.reference.request("describe", handle=pair.reference)
+            problems = diff_state(mine, ref)
+            if not problems:
+                return
+            missing = [k for k in _shapes(ref) if k not in _shapes(mine)]
+            unexpected = [k for k in _shapes(mine) if k not in _shapes(ref)]
+            hints = rename_hints(missing, unexpected) + structure_hints(mine, set(_shapes(ref)))
+            if self.diagnose:
+                hints += self.diagnose(mine, ref)
+            loc = mine.get("locations", {})
+            where = {"file": loc["file"], "line": loc.get("__init__", loc.get("class", 0))} if "file" in loc else None
+            raise Failure(f"Compared the state_dict of `{spec}` with the reference's.\n" + "\n".join(problems),
+                          hints=hints, location=where, case=f"net = {spec}")
+
+        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples))
+        if failure is not None:
+            raise failure
+
+
+def _shapes(desc: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    shapes = {t["name"]: tuple(t["shape"]) for t in desc["parameters"] + desc["buffers"]}
+    return {k: shapes.get(k, ()) for k in desc["state_keys"]}
+
+
+def _kinds(desc: dict[str, Any]) -> dict[str, str]:
+    kinds = {t["name"]: "parameter" for t in desc["parameters"]}
+    kinds.update({t["name"]: "buffer" for t in desc["buffers"]})
+    return kinds
+
+
+def diff_state(mine: dict[str, Any], ref: dict[str, Any]) -> list[str]:
+    """Lines describing how the student's state differs from the reference's (empty: same)."""
+    got, want = _shapes(mine), _shapes(ref)
+    lines = []
+    missing = [k for k in want if k not in got]
+    unexpected = [k for k in got if k not in want]
+    if missing:
+        lines.append(f"Missing keys: {', '.join(missing)}")
+    if unexpected:
+        lines.append(f"Unexpected keys: {', '.join(unexpected)}")
+    for key in want:
+        if key in got and got[key] != want[key]:
+            lines.append(f"Shape of {key}: expected {want[key]}, got {got[key]}")
+    my_kinds, ref_kinds = _kinds(mine), _kinds(ref)
+    for key in want:
+        if key in got and key in my_kinds and my_kinds[key] != ref_kinds.get(key):
+            lines.append(f"{key} should be a {ref_kinds.get(key)}, but it is a {my_kinds[key]}")
+    if lines:
+        lines.insert(0, f"Expected keys: {', '.join(want) or '(none)'}")
+        lines.insert(1, f"Your keys:     {', '.join(got) or '(none)'}")
+    return lines

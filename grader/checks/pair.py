@@ -1,0 +1,90 @@
+"""Build the same object on both sides, and give the student's the reference's values.
+
+Example (inside a check)::
+
+    pair = build_pair(ctx, ex.MLP(3, 4, 2), seed=7)
+    pair.placed   # {'hidden.weight': 'hidden.weight', ...}: reference name -> student name
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from grader.checks.base import CheckContext, Failure, student_error_failure
+from grader.sandbox.client import StudentError
+from grader.sandbox.specs import Spec
+
+__all__ = ["Pair", "build_pair", "student_call", "describe_inputs", "randn"]
+
+
+@dataclass
+class Pair:
+    """A student's object and the reference's, built from one spec."""
+
+    spec: Spec
+    student: int
+    reference: int
+    placed: dict[str, str] = field(default_factory=dict)
+    unplaced: list[str] = field(default_factory=list)
+
+    def alignment_note(self) -> str:
+        renamed = {r: s for r, s in self.placed.items() if r != s}
+        notes = []
+        if renamed:
+            pairs = ", ".join(f"{r} → {s}" for r, s in list(renamed.items())[:6])
+            notes.append(f"Parameters matched by position, not by name: {pairs}.")
+        if self.unplaced:
+            notes.append("Reference tensors with no counterpart in your object (left at your own "
+                         f"initial values): {', '.join(self.unplaced[:8])}.")
+        return " ".join(notes)
+
+
+def student_call(ctx: CheckContext, op: str, *, doing: str, case: str = "", **args: Any) -> dict[str, Any]:
+    """Ask the worker for ``op``; a student exception becomes a :class:`Failure`."""
+    try:
+        return ctx.student.request(op, **args)
+    except StudentError as err:
+        raise student_error_failure(err, doing=doing, case=case) from None
+
+
+def build_pair(ctx: CheckContext, spec: Spec, *, seed: int, align: bool = True,
+               module: bool = True) -> Pair:
+    """Build ``spec`` on both sides (same torch seed); optionally copy the reference's
+    parameters and buffers into the student's object (by name, then by position)."""
+    built = student_call(ctx, "build", doing=f"`{spec}`", case=f"{spec}", spec=spec.node, seed=seed)
+    if module and not built["is_module"]:
+        raise Failure(f"`{spec}` returned a {built['type']}, expected an nn.Module.", case=f"{spec}")
+    ref = ctx.reference.request("build", spec=spec.node, seed=seed)
+    pair = Pair(spec=spec, student=built["handle"], reference=ref["handle"])
+    if align and ref["is_module"]:
+        state = ctx.reference.request("state", handle=pair.reference)["tensors"]
+        placed = student_call(ctx, "assign", doing=f"`{spec}`", case=f"{spec}", handle=pair.student,
+                              tensors=dict(state))
+        pair.placed = dict(placed["placed"])
+        pair.unplaced = list(placed["unplaced"])
+    return pair
+
+
+def randn(gen: torch.Generator, *shape: int, scale: float = 1.0, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """Standard-normal values from the judge's generator."""
+    return (torch.randn(*shape, generator=gen, dtype=torch.float64) * scale).to(dtype)
+
+
+def describe_inputs(args: list[Any], names: tuple[str, ...] = ("X",)) -> str:
+    """Show forward's arguments: small tensors in full, larger ones by shape."""
+    parts = []
+    for i, arg in enumerate(args):
+        name = names[i] if i < len(names) else f"arg{i}"
+        if isinstance(arg, torch.Tensor):
+            dtype = str(arg.dtype).removeprefix("torch.")
+            if arg.numel() <= 12:
+                values = torch.round(arg.detach().to(torch.float64) * 1e4) / 1e4 if arg.is_floating_point() else arg
+                parts.append(f"{name} = torch.tensor({values.tolist()})  # shape {tuple(arg.shape)}, {dtype}")
+            else:
+                parts.append(f"{name}: a {dtype} tensor of shape {tuple(arg.shape)} "
+                             f"(standard-normal values)")
+        else:
+            parts.append(f"{name} = {arg!r}")
+    return "\n".join(parts)

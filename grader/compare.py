@@ -1,0 +1,189 @@
+"""Compare what the student's code produced with the reference, and say how they differ.
+
+Messages follow torch.testing: structure first (type, shape, dtype, device), then
+values: mismatched elements k / n (p%), greatest absolute and relative
+difference and where, and the tolerance allowed. Nested values say where
+("item ['hidden.weight']").
+
+Example:
+    >>> import torch
+    >>> compare(torch.zeros(2, 3), torch.zeros(2, 3)) is None
+    True
+    >>> print(compare(torch.ones(2), torch.zeros(3)))
+    Shape mismatch: expected (3,), got (2,).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
+
+__all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``|actual - expected| <= atol + rtol * |expected|`` element-wise."""
+
+    rtol: float = 1.3e-6
+    atol: float = 1e-5
+
+    def __str__(self) -> str:
+        return f"atol={self.atol:g}, rtol={self.rtol:g}"
+
+
+_DEFAULTS = {
+    torch.float16: Tolerance(1e-3, 1e-3), torch.bfloat16: Tolerance(1.6e-2, 1e-2),
+    torch.float32: Tolerance(1.3e-6, 1e-5), torch.float64: Tolerance(1e-7, 1e-7),
+    torch.complex64: Tolerance(1.3e-6, 1e-5), torch.complex128: Tolerance(1e-7, 1e-7),
+}
+
+
+def tolerance_for(dtype: torch.dtype) -> Tolerance:
+    """torch.testing's default tolerance for ``dtype`` (exact for integers and bool)."""
+    return _DEFAULTS.get(dtype, Tolerance(0.0, 0.0))
+
+
+def describe_value(value: Any) -> str:
+    """A short description of a value's type and structure, for messages."""
+    if isinstance(value, torch.Tensor):
+        return f"Tensor of shape {_shape(value)} and dtype {_dtype(value.dtype)}"
+    if isinstance(value, Opaque):
+        return f"{value.type_name} ({value.text})"
+    if isinstance(value, NamedTupleValue):
+        return f"{value.type_name} (a namedtuple of {len(value)})"
+    if isinstance(value, DictValue):
+        return f"{value.type_name} with keys {sorted(value)}"
+    return f"{type(value).__name__} {value!r}"[:200]
+
+
+def _shape(t: torch.Tensor) -> str:
+    return str(tuple(t.shape))
+
+
+def _dtype(d: torch.dtype) -> str:
+    return str(d).removeprefix("torch.")
+
+
+def _where(path: str) -> str:
+    return f"In {path}: " if path else ""
+
+
+def compare(actual: Any, expected: Any, *, tol: Tolerance | None = None, path: str = "",
+            check_dtype: bool = True, check_device: bool = False) -> str | None:
+    """``None`` when ``actual`` matches ``expected``; otherwise a message saying how not."""
+    if isinstance(expected, torch.Tensor):
+        if not isinstance(actual, torch.Tensor):
+            return f"{_where(path)}expected a Tensor of shape {_shape(expected)}, got {describe_value(actual)}."
+        return _compare_tensors(actual, expected, tol=tol, path=path, check_dtype=check_dtype,
+                                check_device=check_device)
+    if isinstance(expected, NamedTupleValue):
+        if not isinstance(actual, NamedTupleValue) or actual.type_name != expected.type_name:
+            return f"{_where(path)}expected a {expected.type_name} (namedtuple), got {describe_value(actual)}."
+    if isinstance(expected, DictValue) and isinstance(actual, DictValue) and actual.type_name != expected.type_name:
+        return f"{_where(path)}expected a {expected.type_name}, got a {actual.type_name}."
+    if isinstance(expected, (list, tuple)):
+        if type(actual) is not type(expected) and not (isinstance(expected, NamedTupleValue)):
+            return f"{_where(path)}expected a {type(expected).__name__}, got {describe_value(actual)}."
+        if len(actual) != len(expected):
+            return f"{_where(path)}expected {len(expected)} items, got {len(actual)}."
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            msg = compare(a, e, tol=tol, path=f"{path}[{i}]", check_dtype=check_dtype, check_device=check_device)
+            if msg:
+                return msg
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"{_where(path)}expected a dict, got {describe_value(actual)}."
+        if set(actual) != set(expected):
+            missing, extra = sorted(set(expected) - set(actual)), sorted(set(actual) - set(expected))
+            return (f"{_where(path)}keys differ: missing {missing or 'none'}, unexpected {extra or 'none'}.")
+        for k in expected:
+            msg = compare(actual[k], expected[k], tol=tol, path=f"{path}[{k!r}]", check_dtype=check_dtype,
+                          check_device=check_device)
+            if msg:
+                return msg
+        return None
+    if isinstance(expected, float) and isinstance(actual, (int, float)) and not isinstance(actual, bool):
+        t = tol or Tolerance(1e-7, 1e-7)
+        if math.isnan(expected) and math.isnan(actual):
+            return None
+        if abs(actual - expected) <= t.atol + t.rtol * abs(expected):
+            return None
+        return f"{_where(path)}expected {expected!r}, got {actual!r} ({t})."
+    if type(actual) is not type(expected) or actual != expected:
+        return f"{_where(path)}expected {describe_value(expected)}, got {describe_value(actual)}."
+    return None
+
+
+def _compare_tensors(actual: torch.Tensor, expected: torch.Tensor, *, tol: Tolerance | None, path: str,
+                     check_dtype: bool, check_device: bool) -> str | None:
+    w = _where(path)
+    if actual.shape != expected.shape:
+        return f"{w}Shape mismatch: expected {_shape(expected)}, got {_shape(actual)}."
+    if check_device and actual.device.type != expected.device.type:
+        return f"{w}Device mismatch: expected {expected.device}, got {actual.device}."
+    if check_dtype and actual.dtype != expected.dtype:
+        return f"{w}Dtype mismatch: expected {_dtype(expected.dtype)}, got {_dtype(actual.dtype)}."
+    if expected.device.type == "meta" or actual.device.type == "meta":
+        return None
+    tol = tol or tolerance_for(expected.dtype)
+    a, e = actual.detach().cpu(), expected.detach().cpu()
+    if a.dtype != e.dtype:
+        common = torch.promote_types(a.dtype, e.dtype)
+        a, e = a.to(common), e.to(common)
+    if e.dtype == torch.bool or not (e.is_floating_point() or e.is_complex()):
+        bad = a != e
+        diff = (a.to(torch.float64) - e.to(torch.float64)).abs() if e.dtype != torch.bool else bad.to(torch.float64)
+        allowed = torch.zeros_like(diff)
+    else:
+        a64 = a.to(torch.complex128 if e.is_complex() else torch.float64)
+        e64 = e.to(a64.dtype)
+        diff = (a64 - e64).abs()
+        allowed = tol.atol + tol.rtol * e64.abs()
+        bad = ~(diff <= allowed)
+        both_nan = torch.isnan(a64) & torch.isnan(e64) if not e.is_complex() else torch.zeros_like(bad)
+        same_inf = (a64 == e64) & torch.isinf(e64)
+        bad = bad & ~both_nan & ~same_inf
+        diff = torch.where(torch.isnan(diff), torch.full_like(diff, math.inf), diff)
+    n_bad = int(bad.sum())
+    if n_bad == 0:
+        return None
+    total = bad.numel()
+    lines = [f"{w}Tensors are not close!", "",
+             f"Mismatched elements: {n_bad} / {total} ({100.0 * n_bad / total:.1f}%)"]
+    if a.is_floating_point() or a.is_complex():
+        nan_count = int(torch.isnan(a.to(torch.complex128 if a.is_complex() else torch.float64)).sum())
+        if nan_count and not bool(torch.isnan(e.to(torch.complex128 if e.is_complex() else torch.float64)).any()):
+            lines.append(f"The output contains {nan_count} NaN value(s); the reference has none.")
+    masked = torch.where(bad, diff, torch.zeros_like(diff))
+    flat_idx = int(masked.reshape(-1).argmax())
+    idx = _unravel(flat_idx, tuple(a.shape))
+    abs_diff = float(masked.reshape(-1)[flat_idx])
+    ref_val = e.reshape(-1)[flat_idx].item()
+    act_val = a.reshape(-1)[flat_idx].item()
+    rel = abs_diff / abs(ref_val) if ref_val not in (0, 0.0) else math.inf
+    lines.append(f"Greatest absolute difference: {abs_diff:.6g} at index {idx} "
+                 f"(expected {_num(ref_val)}, got {_num(act_val)}; up to {tol.atol:g} allowed)")
+    lines.append(f"Greatest relative difference: {rel:.6g} at index {idx} (up to {tol.rtol:g} allowed)")
+    return "\n".join(lines)
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, complex):
+        return f"{v.real:.6g}{v.imag:+.6g}j"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return repr(v)
+
+
+def _unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    out = []
+    for dim in reversed(shape):
+        out.append(flat % dim if dim else 0)
+        flat = flat // dim if dim else 0
+    return tuple(reversed(out))

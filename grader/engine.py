@@ -1,0 +1,216 @@
+"""Grade one submission: one worker per exercise, checks run by the judge.
+
+Example:
+    >>> from grader.catalog import select
+    >>> run = grade(Path("solutions"), select("model_construction/mlp"), seed=1)  # doctest: +SKIP
+    >>> run.score == run.max_score                                               # doctest: +SKIP
+    True
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import secrets
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from grader import __version__
+from grader.catalog import Exercise
+from grader.checks.base import (CheckContext, Failure, GraderFault, ReferenceRunner, StudentError,
+                                derive_seed, student_error_failure)
+from grader.paths import default_solutions
+from grader.results import CheckResult, ExerciseResult, Location, RunResult, Status
+from grader.sandbox.client import WorkerDied, WorkerPool
+from grader.sandbox.limits import Limits
+
+__all__ = ["GradeOptions", "grade", "new_seed"]
+
+
+def new_seed() -> int:
+    """A fresh run seed (printed in every report so the run can be reproduced)."""
+    return secrets.randbelow(2**31)
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """How to grade: limits, where the references are, how many examples to draw."""
+
+    limits: Limits = Limits()
+    solutions: Path | None = None
+    examples_scale: float = 1.0
+    include_hidden: bool = True
+
+
+class References:
+    """Imports reference modules from the solutions folder, in the judge process."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        if not self.root.is_dir():
+            raise GraderFault(f"the reference solutions folder {self.root} does not exist")
+        if str(self.root) not in sys.path:
+            sys.path.insert(0, str(self.root))
+
+    def runner(self, exercise: Exercise) -> ReferenceRunner:
+        try:
+            module = importlib.import_module(exercise.module)
+        except Exception as exc:  # noqa: BLE001
+            raise GraderFault(f"cannot import the reference {exercise.module}: {exc}") from exc
+        origin = Path(getattr(module, "__file__", "") or "").resolve()
+        if self.root not in origin.parents:
+            raise GraderFault(f"the reference {exercise.module} resolved to {origin}, outside {self.root}")
+        return ReferenceRunner(module, self.root)
+
+
+def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None = None,
+          options: GradeOptions = GradeOptions(), pool: WorkerPool | None = None,
+          on_exercise: Callable[[ExerciseResult], None] | None = None, student: str = "") -> RunResult:
+    """Grade ``exercises`` of the submission folder ``submission``; returns the run's result."""
+    seed = new_seed() if seed is None else seed
+    t0 = time.perf_counter()
+    started = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    pool = pool or WorkerPool()
+    pool.warm_up()
+    references = References(options.solutions or default_solutions())
+    submission = submission.resolve()
+    protections: tuple[str, ...] = ()
+    results = []
+    for exercise in exercises:
+        result, prot = _grade_exercise(exercise, submission, seed=seed, options=options, pool=pool,
+                                       references=references)
+        protections = protections or prot
+        results.append(result)
+        if on_exercise:
+            on_exercise(result)
+    return RunResult(seed=seed, grader_version=__version__, submission=submission.name,
+                     exercises=tuple(results), protections=protections,
+                     duration=time.perf_counter() - t0, started_at=started, student=student)
+
+
+def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options: GradeOptions,
+                    pool: WorkerPool, references: References) -> tuple[ExerciseResult, tuple[str, ...]]:
+    t0 = time.perf_counter()
+    checks = [c for c in exercise.checks if options.include_hidden or not getattr(c, "hidden", False)]
+    file = submission / exercise.path
+    if not file.is_file():
+        message = f"File not found: {exercise.path} (expected in {submission.name}/)."
+        return _all_failed(exercise, checks, message, t0), ()
+    try:
+        reference = references.runner(exercise)
+    except GraderFault as fault:
+        return _all_status(exercise, checks, Status.ERROR, f"Grader fault: {fault}", t0), ()
+    worker = None
+    try:
+        worker = pool.start(submission_root=submission, limits=options.limits)
+        ctx = CheckContext(exercise=exercise.id, module=exercise.module, student=worker, reference=reference,
+                           seed=seed, submission_root=submission, max_examples_scale=options.examples_scale)
+        try:
+            worker.request("import", module=exercise.module)
+        except StudentError as err:
+            failure = student_error_failure(err, doing="")
+            message = f"Your module {exercise.path} could not be imported: {err.type}: {err.message}"
+            results = tuple(_failed(exercise, c, failure, submission, feedback=message) for c in checks)
+            return ExerciseResult(exercise.id, exercise.title, results, message=message,
+                                  output=worker.output(), duration=time.perf_counter() - t0), worker.protections
+        out = []
+        ended: str = ""
+        for check in checks:
+            if ended:
+                out.append(_skipped(exercise, check, ended))
+                continue
+            result, died = _run_check(check, ctx, exercise, submission)
+            out.append(result)
+            if died:
+                ended = f"Not run: the worker died during check '{check.id}' ({died})."
+        return ExerciseResult(exercise.id, exercise.title, tuple(out), message=ended and ended.replace(
+            "Not run: ", "The exercise ended early: "), output=worker.output(),
+            duration=time.perf_counter() - t0), worker.protections
+    except WorkerDied as died:
+        results = tuple(_failed(exercise, c, Failure(died.message), submission) for c in checks)
+        return ExerciseResult(exercise.id, exercise.title, results, message=died.message,
+                              output=worker.output() if worker else "", duration=time.perf_counter() - t0), ()
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _run_check(check: Any, ctx: CheckContext, exercise: Exercise, root: Path) -> tuple[CheckResult, str]:
+    t0 = time.perf_counter()
+    try:
+        check.run(ctx)
+    except Failure as failure:
+        return _failed(exercise, check, failure, root, duration=time.perf_counter() - t0), ""
+    except WorkerDied as died:
+        loc = died.frames[-1] if died.frames else None
+        failure = Failure(died.message, location=loc, hints=_death_hints(died.message))
+        return _failed(exercise, check, failure, root, duration=time.perf_counter() - t0), died.message
+    except GraderFault as fault:
+        return _error(exercise, check, f"Grader fault (not your fault): {fault}", t0), ""
+    except Exception as exc:  # noqa: BLE001 - a bug of the grader must not look like the student's
+        text = "".join(traceback.format_exception(exc))[-3000:]
+        return _error(exercise, check, f"Grader fault (not your fault): {type(exc).__name__}: {exc}\n{text}", t0), ""
+    return CheckResult(exercise=exercise.id, check=check.id, title=check.title, status=Status.PASSED,
+                       score=float(check.points), max_score=float(check.points),
+                       duration=time.perf_counter() - t0), ""
+
+
+def _death_hints(message: str) -> list[str]:
+    if message.startswith("time limit"):
+        return ["A `while` loop whose condition never becomes false, or a computation far larger than the "
+                "exercise needs, keeps the worker busy until the time limit."]
+    if "os._exit" in message or "exited with status" in message:
+        return ["Do not end the process (`os._exit`, `sys.exit`, `exit`) from your code."]
+    if "SIGSEGV" in message:
+        return ["The process crashed in native code (a segmentation fault): look for ctypes, or for "
+                "operations on freed or out-of-range memory."]
+    if "memory" in message:
+        return ["The worker ran out of memory: look for a tensor far larger than the exercise needs."]
+    return []
+
+
+def _location(frame: dict[str, Any] | None, root: Path) -> Location | None:
+    if not frame or not frame.get("file") or not frame.get("line"):
+        return None
+    path = (root / frame["file"]).resolve()
+    source = ""
+    try:
+        if root in path.parents:
+            lines = path.read_text(errors="replace").splitlines()
+            if 0 < frame["line"] <= len(lines):
+                source = lines[frame["line"] - 1].strip()
+    except OSError:
+        pass
+    return Location(path=str(frame["file"]), line=int(frame["line"]), source=source[:200])
+
+
+def _failed(exercise: Exercise, check: Any, failure: Failure, root: Path, *, duration: float = 0.0,
+            feedback: str | None = None) -> CheckResult:
+    return CheckResult(exercise=exercise.id, check=check.id, title=check.title, status=Status.FAILED,
+                       score=0.0, max_score=float(check.points), feedback=feedback or failure.feedback,
+                       hints=failure.hints, location=_location(failure.location, root),
+                       failing_case=failure.case, duration=duration)
+
+
+def _error(exercise: Exercise, check: Any, message: str, t0: float) -> CheckResult:
+    return CheckResult(exercise=exercise.id, check=check.id, title=check.title, status=Status.ERROR,
+                       score=0.0, max_score=float(check.points), feedback=message,
+                       duration=time.perf_counter() - t0)
+
+
+def _skipped(exercise: Exercise, check: Any, message: str) -> CheckResult:
+    return CheckResult(exercise=exercise.id, check=check.id, title=check.title, status=Status.SKIPPED,
+                       score=0.0, max_score=float(check.points), feedback=message)
+
+
+def _all_failed(exercise: Exercise, checks: list[Any], message: str, t0: float) -> ExerciseResult:
+    return _all_status(exercise, checks, Status.FAILED, message, t0)
+
+
+def _all_status(exercise: Exercise, checks: list[Any], status: Status, message: str, t0: float) -> ExerciseResult:
+    results = tuple(CheckResult(exercise=exercise.id, check=c.id, title=c.title, status=status, score=0.0,
+                                max_score=float(c.points), feedback=message) for c in checks)
+    return ExerciseResult(exercise.id, exercise.title, results, message=message, duration=time.perf_counter() - t0)

@@ -1,0 +1,1 @@
+"""The trust boundary: worker processes that run student code, and their protocol."""

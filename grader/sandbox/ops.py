@@ -1,0 +1,383 @@
+"""The operations a judge can ask for, run on one exercise module's objects.
+
+The same :class:`Session` runs in the worker on the student's module and in the
+judge on the reference, so both sides do exactly the same thing; only plain
+data leaves it (see :mod:`grader.sandbox.codec`).
+
+Example:
+    >>> import types, torch
+    >>> mod = types.SimpleNamespace(Lin=torch.nn.Linear)
+    >>> s = Session(mod, root=None)
+    >>> h = s.run("build", {"spec": {"kind": "call", "fn": {"kind": "attr", "name": "Lin"},
+    ...          "args": [{"kind": "value", "value": 2}, {"kind": "value", "value": 3}],
+    ...          "kwargs": {}}, "seed": 0})["handle"]
+    >>> sorted(s.run("describe", {"handle": h})["state_keys"])
+    ['bias', 'weight']
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Iterator
+
+import torch
+
+from grader.sandbox.specs import MissingName, evaluate
+
+__all__ = ["Session", "StudentCodeError", "OPS"]
+
+MAX_FRAMES = 30
+
+
+class StudentCodeError(Exception):
+    """An exception raised by the exercise's code (wraps the original)."""
+
+    def __init__(self, exc: BaseException, stage: str) -> None:
+        super().__init__(str(exc))
+        self.exc = exc
+        self.stage = stage
+
+
+def _frames(tb: Any, root: Path | None) -> list[dict[str, Any]]:
+    out = []
+    for fs in traceback.extract_tb(tb)[-MAX_FRAMES:]:
+        in_sub = bool(root) and _is_under(fs.filename, root)
+        name = os.path.relpath(fs.filename, root) if in_sub else _short_path(fs.filename)
+        out.append({"file": name, "line": fs.lineno or 0, "function": fs.name,
+                    "in_submission": in_sub})
+    return out
+
+
+def _short_path(path: str) -> str:
+    parts = Path(path).parts
+    for anchor in ("site-packages", "lib"):
+        if anchor in parts:
+            return "/".join(parts[parts.index(anchor) + 1:])
+    return Path(path).name
+
+
+def _is_under(path: str, root: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(root)
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def describe_error(exc: BaseException, root: Path | None, stage: str) -> dict[str, Any]:
+    """Plain-data description of an exception raised by student code."""
+    if isinstance(exc, SystemExit):
+        message = f"sys.exit({exc.code!r}) was called"
+    else:
+        try:
+            message = str(exc)
+        except BaseException:  # noqa: BLE001
+            message = "<unprintable message>"
+    frames = _frames(exc.__traceback__, root)
+    if isinstance(exc, SyntaxError) and exc.filename and root and _is_under(exc.filename, root):
+        frames.append({"file": os.path.relpath(exc.filename, root), "line": exc.lineno or 0,
+                       "function": "<module>", "in_submission": True})
+    return {"type": type(exc).__name__, "message": message[:2000], "stage": stage,
+            "frames": frames,
+            "missing_name": exc.name if isinstance(exc, MissingName) else None}
+
+
+class Session:
+    """Objects built from one exercise module, addressed by integer handles."""
+
+    def __init__(self, namespace: Any, root: Path | None) -> None:
+        self.namespace = namespace
+        self.root = root.resolve() if root else None
+        self.objects: dict[int, Any] = {}
+        self.counters: dict[str, int] = {}
+
+    # -- dispatch ---------------------------------------------------------
+    def run(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Run ``op``; returns its answer, or ``{"error": ...}`` if student code raised."""
+        try:
+            return OPS[op](self, **args)
+        except StudentCodeError as err:
+            return {"error": describe_error(err.exc, self.root, err.stage)}
+
+    @contextlib.contextmanager
+    def student(self, stage: str) -> Iterator[None]:
+        """Everything inside runs the exercise's code: its exceptions are the student's."""
+        try:
+            yield
+        except BaseException as exc:  # noqa: BLE001 - includes SystemExit
+            if isinstance(exc, StudentCodeError):
+                raise
+            raise StudentCodeError(exc, stage) from exc
+
+    def _store(self, obj: Any) -> int:
+        handle = len(self.objects) + 1
+        self.objects[handle] = obj
+        return handle
+
+    def eval_spec(self, node: dict[str, Any]) -> Any:
+        return evaluate(node, namespace=self.namespace, objects=self.objects,
+                        counters=self.counters)
+
+    def _resolve_args(self, args: list[Any]) -> list[Any]:
+        return [self.eval_spec(a["spec"]) if isinstance(a, dict) and "spec" in a else a
+                for a in args]
+
+    def locations(self, obj: Any) -> dict[str, int]:
+        """Line numbers, in the student's file, of the class, ``__init__`` and ``forward``."""
+        out: dict[str, int] = {}
+        cls = obj if inspect.isclass(obj) or inspect.isfunction(obj) else type(obj)
+        targets = {"class": cls, "__init__": getattr(cls, "__init__", None),
+                   "forward": getattr(cls, "forward", None)}
+        for key, target in targets.items():
+            try:
+                path = inspect.getsourcefile(target)
+                if path and self.root and _is_under(path, self.root):
+                    out[key] = inspect.getsourcelines(target)[1]
+                    out.setdefault("file", os.path.relpath(path, self.root))  # type: ignore[arg-type]
+            except (TypeError, OSError):
+                continue
+        return out
+
+
+def _tensor_candidates(module: torch.nn.Module) -> list[tuple[str, torch.Tensor, str]]:
+    """Every tensor a module holds: parameters, buffers (duplicates kept), then tensors
+    in plain attributes, lists and dicts that the module did not register."""
+    seen: list[tuple[str, torch.Tensor, str]] = []
+    seen += [(n, p, "parameter") for n, p in module.named_parameters(remove_duplicate=False)]
+    seen += [(n, b, "buffer") for n, b in module.named_buffers(remove_duplicate=False)]
+    for prefix, sub in module.named_modules(remove_duplicate=False):
+        for attr, value in _hidden_items(sub):
+            path = f"{prefix}.{attr}" if prefix else attr
+            if isinstance(value, torch.Tensor):
+                seen.append((path, value, "attribute"))
+            elif isinstance(value, torch.nn.Module):
+                for n, p in value.named_parameters(remove_duplicate=False):
+                    seen.append((f"{path}.{n}", p, "unregistered"))
+                for n, b in value.named_buffers(remove_duplicate=False):
+                    seen.append((f"{path}.{n}", b, "unregistered"))
+    return seen
+
+
+def _hidden_items(module: torch.nn.Module) -> Iterator[tuple[str, Any]]:
+    """Tensors and modules kept in a module's ``__dict__`` (not registered)."""
+    for attr, value in list(vars(module).items()):
+        if attr.startswith("_") or attr == "training":
+            continue
+        if isinstance(value, (torch.Tensor, torch.nn.Module)):
+            yield attr, value
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value[:64]):
+                if isinstance(item, (torch.Tensor, torch.nn.Module)):
+                    yield f"{attr}[{i}]", item
+        elif isinstance(value, dict):
+            for key, item in list(value.items())[:64]:
+                if isinstance(item, (torch.Tensor, torch.nn.Module)):
+                    yield f"{attr}[{key!r}]", item
+
+
+def _unregistered(module: torch.nn.Module) -> list[dict[str, Any]]:
+    out = []
+    for prefix, sub in module.named_modules(remove_duplicate=False):
+        groups: dict[str, dict[str, Any]] = {}
+        for attr, value in _hidden_items(sub):
+            base = attr.split("[", 1)[0]
+            path = f"{prefix}.{base}" if prefix else base
+            container = type(vars(sub)[base]).__name__
+            entry = groups.setdefault(path, {"attr": path, "container": container,
+                                             "modules": 0, "tensors": 0, "parameters": 0})
+            if isinstance(value, torch.nn.Parameter):
+                entry["parameters"] += 1
+            elif isinstance(value, torch.Tensor):
+                entry["tensors"] += 1
+            else:
+                entry["modules"] += 1
+        out += groups.values()
+    return out
+
+
+def _numbering() -> Any:
+    ids: dict[int, int] = {}
+
+    def number(obj: Any) -> int:
+        return ids.setdefault(id(obj), len(ids))
+
+    return number
+
+
+def describe(module: Any, session: Session) -> dict[str, Any]:
+    """Structure of an object: names, shapes, sharing, unregistered attributes."""
+    info: dict[str, Any] = {"type": type(module).__name__, "is_module": isinstance(module, torch.nn.Module),
+                            "locations": session.locations(module)}
+    if not info["is_module"]:
+        return info
+    obj_no, storage_no = _numbering(), _numbering()
+
+    def tensor_info(name: str, t: torch.Tensor) -> dict[str, Any]:
+        try:
+            storage = storage_no(t.untyped_storage().data_ptr()) if t.device.type != "meta" else -1
+        except (RuntimeError, NotImplementedError):
+            storage = -1
+        return {"name": name, "shape": list(t.shape), "dtype": str(t.dtype).removeprefix("torch."),
+                "device": str(t.device), "requires_grad": bool(t.requires_grad),
+                "object": obj_no(t), "storage": storage,
+                "is_parameter": isinstance(t, torch.nn.Parameter),
+                "uninitialized": isinstance(t, torch.nn.parameter.UninitializedTensorMixin)}
+
+    info["parameters"] = [tensor_info(n, p) for n, p in module.named_parameters(remove_duplicate=False)]
+    info["buffers"] = [tensor_info(n, b) for n, b in module.named_buffers(remove_duplicate=False)]
+    info["state_keys"] = list(module.state_dict().keys())
+    info["modules"] = [{"name": n, "type": type(m).__name__, "object": obj_no(m), "training": m.training}
+                       for n, m in module.named_modules(remove_duplicate=False)]
+    info["children"] = [{"name": n, "type": type(m).__name__} for n, m in module.named_children()]
+    info["unregistered"] = _unregistered(module)
+    info["attributes"] = [{"name": n, "kind": kind, "shape": list(t.shape)}
+                          for n, t, kind in _tensor_candidates(module) if kind == "attribute"]
+    info["training"] = module.training
+    return info
+
+
+# -- operations -------------------------------------------------------------
+
+def _seed(seed: int) -> None:
+    """Seed the CPU generator only (``torch.manual_seed`` also queues lazy CUDA/XPU
+    seeding, which costs more than the rest of a request)."""
+    torch.random.default_generator.manual_seed(seed)
+
+
+def op_import(session: Session, module: str) -> dict[str, Any]:
+    import importlib
+
+    with session.student("import"):
+        session.namespace = importlib.import_module(module)
+    return {"file": getattr(session.namespace, "__file__", None) and os.path.basename(session.namespace.__file__)}
+
+
+def op_build(session: Session, spec: dict[str, Any], seed: int) -> dict[str, Any]:
+    _seed(seed)
+    with session.student("build"):
+        obj = session.eval_spec(spec)
+    return {"handle": session._store(obj), "type": type(obj).__name__,
+            "is_module": isinstance(obj, torch.nn.Module)}
+
+
+def op_describe(session: Session, handle: int) -> dict[str, Any]:
+    with session.student("describe"):
+        return describe(session.objects[handle], session)
+
+
+def op_state(session: Session, handle: int) -> dict[str, Any]:
+    module = session.objects[handle]
+    with session.student("state"):
+        return {"tensors": {n: t.detach().clone() for n, t, kind in _tensor_candidates(module)
+                            if kind in ("parameter", "buffer")}}
+
+
+def op_assign(session: Session, handle: int, tensors: dict[str, torch.Tensor]) -> dict[str, Any]:
+    """Copy values into the object's tensors: by name, then by attribute path, then by
+    order among tensors of the same shape that are left."""
+    module = session.objects[handle]
+    with session.student("assign"):
+        candidates = _tensor_candidates(module)
+    by_name: dict[str, torch.Tensor] = {}
+    for name, t, _kind in candidates:
+        by_name.setdefault(name, t)
+    placed: dict[str, str] = {}
+    used: set[int] = set()
+    pending = []
+    for name, value in tensors.items():
+        target = by_name.get(name)
+        if target is not None and list(target.shape) == list(value.shape):
+            _copy(session, target, value)
+            placed[name] = name
+            used.add(id(target))
+        else:
+            pending.append((name, value))
+    leftovers = [(n, t) for n, t, _ in candidates if id(t) not in used]
+    unplaced = []
+    for name, value in pending:
+        match = next(((n, t) for n, t in leftovers
+                      if id(t) not in used and list(t.shape) == list(value.shape)), None)
+        if match is None:
+            unplaced.append(name)
+            continue
+        _copy(session, match[1], value)
+        placed[name] = match[0]
+        used.add(id(match[1]))
+    return {"placed": placed, "unplaced": unplaced}
+
+
+def _copy(session: Session, target: torch.Tensor, value: torch.Tensor) -> None:
+    with session.student("assign"), torch.no_grad():
+        target.copy_(value.to(device=target.device) if target.device.type != "meta" else value.to("meta"))
+
+
+def op_forward(session: Session, handle: int, args: list[Any], kwargs: dict[str, Any] | None = None,
+               grad: bool = False) -> dict[str, Any]:
+    obj = session.objects[handle]
+    call_args = session._resolve_args(args)
+    with session.student("forward"):
+        with torch.set_grad_enabled(grad):
+            out = obj(*call_args, **(kwargs or {}))
+    return {"output": out}
+
+
+def op_backward(session: Session, handle: int, args: list[Any], upstream: torch.Tensor | None,
+                kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Forward, then backward of ``(output * upstream).sum()``; returns every gradient."""
+    module = session.objects[handle]
+    call_args = session._resolve_args(args)
+    named = [(n, t) for n, t, kind in _tensor_candidates(module) if kind in ("parameter", "unregistered")]
+    for _, t in named:
+        t.grad = None
+    with session.student("forward"):
+        out = module(*call_args, **(kwargs or {}))
+    if not isinstance(out, torch.Tensor):
+        return {"output": out, "grads": {}, "connected": False}
+    connected = out.requires_grad
+    if connected:
+        with session.student("backward"):
+            target = upstream if upstream is not None and upstream.shape == out.shape else torch.ones_like(out)
+            # a scalar loss: backward(grad_tensors) would import sympy (0.5 s) on first use
+            (out * target.to(out.dtype)).sum().real.backward()
+    grads = {n: (t.grad.detach().clone() if t.grad is not None else None) for n, t in named}
+    return {"output": out.detach(), "grads": grads, "connected": connected}
+
+
+def op_to(session: Session, handle: int, dtype: str | None = None, device: str | None = None) -> dict[str, Any]:
+    """``obj.to(dtype)`` / ``obj.to(device)``; keeps the returned object under the same handle."""
+    obj = session.objects[handle]
+    target: dict[str, Any] = {}
+    if dtype:
+        target["dtype"] = getattr(torch, dtype)
+    if device:
+        target["device"] = torch.device(device)
+    with session.student("to"):
+        moved = obj.to(**target)
+    session.objects[handle] = moved if moved is not None else obj
+    return {"type": type(session.objects[handle]).__name__}
+
+
+def op_counters(session: Session) -> dict[str, Any]:
+    return {"counters": dict(session.counters)}
+
+
+def op_value(session: Session, spec: dict[str, Any], seed: int = 0) -> dict[str, Any]:
+    _seed(seed)
+    with session.student("call"):
+        value = session.eval_spec(spec)
+    return {"value": value}
+
+
+def op_ping(session: Session) -> dict[str, Any]:
+    return {"pid": os.getpid(), "python": sys.version.split()[0]}
+
+
+OPS = {
+    "import": op_import, "build": op_build, "describe": op_describe, "state": op_state,
+    "assign": op_assign, "forward": op_forward, "backward": op_backward,
+    "counters": op_counters, "to": op_to, "value": op_value, "ping": op_ping,
+}

@@ -33,6 +33,7 @@ class Custom:
     points: float = 1.0
     max_examples: int = 5
     hidden: bool = False
+    defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
         base = derive_seed(ctx.seed, ctx.exercise, self.id)
@@ -40,6 +41,7 @@ class Custom:
         def examine(case: dict[str, Any]) -> None:
             self.examine(ctx, case, derive_seed(base, repr(sorted(case.items()))))
 
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples))
+        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
+                          extra=self.defaults)
         if failure is not None:
             raise failure

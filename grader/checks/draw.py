@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from grader.checks.pair import randn
 
-__all__ = ["cases", "width", "batch", "matrix_input", "one_of_defaults"]
+__all__ = ["cases", "width", "batch", "matrix_input"]
 
 
 def width(lo: int = 1, hi: int = 16) -> st.SearchStrategy[int]:
@@ -30,11 +30,6 @@ def batch(lo: int = 1, hi: int = 6) -> st.SearchStrategy[int]:
 def cases(**fields: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
     """A dict of drawn fields (shrinks field by field)."""
     return st.fixed_dictionaries(fields)
-
-
-def one_of_defaults(drawn: st.SearchStrategy[dict[str, Any]], defaults: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
-    """Drawn sizes, and sometimes the catalog's default sizes."""
-    return st.one_of(drawn, st.just(defaults))
 
 
 def matrix_input(features_key: str, batch_key: str = "batch", scale: float = 1.0) -> Callable[[dict[str, Any], torch.Generator], list[Any]]:

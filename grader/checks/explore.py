@@ -24,11 +24,13 @@ __all__ = ["explore"]
 
 
 def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, seed: int,
-            max_examples: int) -> Failure | None:
+            max_examples: int, extra: tuple[Any, ...] = ()) -> Failure | None:
     """Run ``examine`` on drawn cases; return the failure hypothesis shrank to, if any.
 
     ``examine`` raises :class:`Failure` to fail a case. Any other exception
-    (a dead worker, a grader fault) propagates unchanged.
+    (a dead worker, a grader fault) propagates unchanged. ``extra`` cases (the
+    catalog's default sizes) are tried after the drawn ones, so that a failure
+    is still shown at its smallest.
     """
     failures: list[Failure] = []
     escapes: list[BaseException] = []
@@ -62,4 +64,10 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
         if escapes:
             raise escapes[0] from None
         raise
+    for case in extra:
+        try:
+            examine(case)
+        except Failure as failure:
+            failure.drawn = case  # type: ignore[attr-defined]
+            return failure
     return None

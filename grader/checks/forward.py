@@ -49,6 +49,7 @@ class Forward:
     align: bool = True
     kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     hidden: bool = False
+    defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
         base = derive_seed(ctx.seed, ctx.exercise, self.id)
@@ -78,7 +79,8 @@ class Forward:
                 text += f"\n\n{note}"
             raise Failure(text, hints=hints, location=where, case=f"{shown}\n{call}")
 
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples))
+        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
+                          extra=self.defaults)
         if failure is not None:
             raise failure
 

@@ -44,6 +44,7 @@ class Gradients:
     arg_names: tuple[str, ...] = ("X",)
     hints: tuple[str, ...] = ()
     hidden: bool = False
+    defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
         base = derive_seed(ctx.seed, ctx.exercise, self.id)
@@ -64,6 +65,8 @@ class Gradients:
             problems, hints = _compare_grads(mine, ref, pair.placed, self.tol)
             if not problems:
                 return
+            if len(problems) > 3:
+                problems = problems[:3] + [f"… and {len(problems) - 3} more parameter(s) differ."]
             if compare(mine["output"], ref["output"]) is not None:
                 problems.append("(The forward output differs from the reference too: the forward check says how.)")
             loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student)["locations"]
@@ -74,7 +77,8 @@ class Gradients:
             raise Failure(text, hints=list(hints) + list(self.hints) if hints else list(self.hints),
                           location=where, case=f"{shown}\n{call}")
 
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples))
+        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
+                          extra=self.defaults)
         if failure is not None:
             raise failure
 

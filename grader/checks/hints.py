@@ -47,13 +47,19 @@ def structure_hints(desc: dict[str, Any], expected_keys: set[str] | None = None)
 
 
 def rename_hints(missing: list[str], unexpected: list[str]) -> list[str]:
-    """``out.weight`` where ``output.weight`` was expected: say which attribute to rename."""
+    """``out.weight`` where ``output.weight`` was expected: say which attribute to rename.
+
+    Example:
+        >>> rename_hints(["output.weight", "output.bias"], ["out.weight", "out.bias"])
+        ['`out` looks like `output` under another name: the attribute must be called `output` (state_dict keys `output.weight`, ...).']
+    """
     hints = []
     for key in missing:
         close = difflib.get_close_matches(key, unexpected, n=1, cutoff=0.6)
         if close:
-            want, got = key.rsplit(".", 1)[0] if "." in key else key, close[0].rsplit(".", 1)[0] if "." in close[0] else close[0]
+            want = key.rsplit(".", 1)[0] if "." in key else key
+            got = close[0].rsplit(".", 1)[0] if "." in close[0] else close[0]
             if want != got:
-                hints.append(f"`{close[0]}` looks like `{key}` under another name: the attribute must be "
-                             f"called `{want}`, not `{got}`.")
+                hints.append(f"`{got}` looks like `{want}` under another name: the attribute must be called "
+                             f"`{want}` (state_dict keys `{want}.weight`, ...).")
     return list(dict.fromkeys(hints))

@@ -33,6 +33,7 @@ class Names:
     max_examples: int = 6
     diagnose: Callable[[dict[str, Any], dict[str, Any]], list[str]] | None = None
     hidden: bool = False
+    defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
         base = derive_seed(ctx.seed, ctx.exercise, self.id)
@@ -55,7 +56,8 @@ class Names:
             raise Failure(f"Compared the state_dict of `{spec}` with the reference's.\n" + "\n".join(problems),
                           hints=hints, location=where, case=f"net = {spec}")
 
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples))
+        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
+                          extra=self.defaults)
         if failure is not None:
             raise failure
 

@@ -69,8 +69,8 @@ class GraderFault(Exception):
 class WorkerPool:
     """Owns a fork server that has imported torch once; starts confined workers."""
 
-    def __init__(self) -> None:
-        self._server: ForkServer | None = None
+    def __init__(self, server: ForkServer | None = None) -> None:
+        self._server = server
         self.start_costs: list[float] = []
 
     def warm_up(self) -> None:

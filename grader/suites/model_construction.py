@@ -9,15 +9,15 @@ from hypothesis import strategies as st
 
 from grader.catalog import Exercise
 from grader.checks import CheckContext, Custom, Failure, Forward, Gradients, Mistake, Names, build_pair, student_call
-from grader.checks.draw import batch, cases, matrix_input, one_of_defaults, width
+from grader.checks.draw import batch, cases, matrix_input, width
 from grader.checks.pair import randn
 from grader.sandbox.client import StudentError
 from grader.sandbox.specs import Spec, ex, factory, nn, shared
 
 # -- mlp ----------------------------------------------------------------------
 
-_mlp_sizes = one_of_defaults(cases(i=width(), h=width(), o=width(), batch=batch()),
-                             {"i": 20, "h": 256, "o": 10, "batch": 2})
+_mlp_sizes = cases(i=width(), h=width(), o=width(), batch=batch())
+_MLP_DEFAULTS = ({"i": 20, "h": 256, "o": 10, "batch": 2},)
 
 
 def _mlp(c: dict[str, Any]) -> Spec:
@@ -25,8 +25,8 @@ def _mlp(c: dict[str, Any]) -> Spec:
 
 
 MLP = Exercise("model_construction/mlp", "A multilayer perceptron as an nn.Module subclass", (
-    Names(points=2, build=_mlp, cases=_mlp_sizes),
-    Forward(points=3, build=_mlp, inputs=matrix_input("i"), cases=_mlp_sizes, mistakes=(
+    Names(points=2, build=_mlp, cases=_mlp_sizes, defaults=_MLP_DEFAULTS),
+    Forward(points=3, build=_mlp, inputs=matrix_input("i"), cases=_mlp_sizes, defaults=_MLP_DEFAULTS, mistakes=(
         Mistake("Your output equals `output(hidden(X))`: the ReLU between `hidden` and `output` is missing.",
                 lambda m, X: m.output(m.hidden(X))),
         Mistake("Your output equals `relu(output(relu(hidden(X))))`: there is no ReLU after `output`.",
@@ -34,7 +34,7 @@ MLP = Exercise("model_construction/mlp", "A multilayer perceptron as an nn.Modul
         Mistake("Your output equals `output(hidden(relu(X)))`: the ReLU goes after `hidden`, not before it.",
                 lambda m, X: m.output(m.hidden(F.relu(X)))),
     )),
-    Gradients(points=1, build=_mlp, inputs=matrix_input("i"), cases=_mlp_sizes),
+    Gradients(points=1, build=_mlp, inputs=matrix_input("i"), cases=_mlp_sizes, defaults=_MLP_DEFAULTS),
 ))
 
 # -- my_sequential --------------------------------------------------------------
@@ -102,7 +102,8 @@ MY_SEQUENTIAL = Exercise("model_construction/my_sequential", "MySequential: your
 
 # -- fixed_hidden_mlp ------------------------------------------------------------
 
-_fixed_sizes = one_of_defaults(cases(f=width(1, 12), batch=batch()), {"f": 20, "batch": 2})
+_fixed_sizes = cases(f=width(1, 12), batch=batch())
+_FIXED_DEFAULTS = ({"f": 20, "batch": 2},)
 
 
 def _fixed(c: dict[str, Any]) -> Spec:
@@ -177,16 +178,16 @@ def _rand_weight_is_buffer(ctx: CheckContext, case: dict[str, Any], seed: int) -
 
 FIXED_HIDDEN_MLP = Exercise("model_construction/fixed_hidden_mlp",
                             "FixedHiddenMLP: constant weights, a reused layer and control flow", (
-    Names(points=1, build=_fixed, cases=_fixed_sizes, diagnose=_two_linears),
+    Names(points=1, build=_fixed, cases=_fixed_sizes, defaults=_FIXED_DEFAULTS, diagnose=_two_linears),
     Custom(id="rand_weight_buffer", title="rand_weight is a constant uniform buffer: saved, follows .to(), not trained",
            points=2, examine=_rand_weight_is_buffer, cases=cases(f=width(2, 12))),
-    Forward(points=3, build=_fixed, inputs=matrix_input("f"), cases=_fixed_sizes, mistakes=(
+    Forward(points=3, build=_fixed, inputs=matrix_input("f"), cases=_fixed_sizes, defaults=_FIXED_DEFAULTS, mistakes=(
         Mistake("Your output equals the computation without `+ 1` after `X @ rand_weight`.",
                 _fixed_forward_without_plus_one),
         Mistake("Your output equals the computation without the `while X.abs().sum() > 1: X /= 2` loop.",
                 _fixed_forward_no_loop),
     )),
-    Gradients(points=1, build=_fixed, inputs=matrix_input("f"), cases=_fixed_sizes,
+    Gradients(points=1, build=_fixed, inputs=matrix_input("f"), cases=_fixed_sizes, defaults=_FIXED_DEFAULTS,
               title="gradients reach `linear`, summed over its two uses"),
 ))
 

@@ -1,0 +1,103 @@
+"""The ``grade`` command: thin wrappers over the engine and the renderers.
+
+Example:
+    $ grade list
+    $ grade exercise model_construction/mlp
+    $ grade exercise model_construction --submission my_work --seed 42 --json results.json
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="d2l-dlc-grader", prog_name="grade")
+def main() -> None:
+    """Grade the "Deep Learning Computation" exercises of Dive into Deep Learning."""
+
+
+@main.command("list")
+def list_exercises() -> None:
+    """Show every exercise with its checks' points."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from grader.catalog import all_exercises
+
+    table = Table(title="Exercises", show_lines=False)
+    table.add_column("exercise")
+    table.add_column("title")
+    table.add_column("checks", justify="right")
+    table.add_column("points", justify="right")
+    total = 0.0
+    for ex in all_exercises():
+        table.add_row(ex.id, ex.title, str(len(ex.checks)), f"{ex.max_score:g}")
+        total += ex.max_score
+    console = Console()
+    console.print(table)
+    console.print(f"{len(all_exercises())} exercises, {total:g} points. "
+                  "Grade one with `grade exercise <id>`, a topic with `grade exercise <topic>`, "
+                  "or everything with `grade exercise all`.")
+
+
+@main.command("exercise")
+@click.argument("target", default="all")
+@click.option("--submission", "-s", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with <topic>/<module>.py files (default: ./exercises).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Seed of the run (default: a fresh one, printed).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the results in Gradescope's results.json format to this file.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the HTML report (default: reports/report.html).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Wall-clock limit per exercise, in seconds.")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=3072, show_default=True,
+              help="Memory a worker may use beyond its start-up size, in MiB.")
+@click.option("--verbose", "-v", is_flag=True, help="Also show what your code printed.")
+def exercise(target: str, submission: Path | None, seed: int | None, json_path: Path | None,
+             html_path: Path | None, timeout: float, memory_mb: int, verbose: bool) -> None:
+    """Grade TARGET: an exercise id (model_construction/mlp), a topic, or `all`."""
+    from grader.sandbox.forkserver import ForkServer
+
+    server = ForkServer()  # imports torch in its own process while this one does the same
+    from rich.console import Console
+
+    from grader.catalog import UnknownExercise, select
+    from grader.engine import GradeOptions, grade, new_seed
+    from grader.paths import default_submission
+    from grader.render import render_terminal, write_gradescope_json, write_html
+    from grader.sandbox.client import WorkerPool
+    from grader.sandbox.limits import Limits
+
+    try:
+        chosen = select(target)
+    except UnknownExercise as exc:
+        server.close()
+        raise click.UsageError(str(exc)) from None
+    root = (submission or default_submission()).resolve()
+    if not root.is_dir():
+        server.close()
+        raise click.UsageError(f"submission folder {root} does not exist")
+    seed = new_seed() if seed is None else seed
+    console = Console() if sys.stdout.isatty() else Console(width=120)
+    options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
+    with WorkerPool(server) as pool, console.status(f"grading {target} (seed {seed})…") as status:
+        def progress(result):  # type: ignore[no-untyped-def]
+            status.update(f"graded {result.exercise}: {result.score:g}/{result.max_score:g}")
+
+        run = grade(root, chosen, seed=seed, options=options, pool=pool, on_exercise=progress)
+    render_terminal(run, console, verbose=verbose)
+    html = write_html(run, html_path or Path("reports") / "report.html")
+    console.print(f"HTML report: {html}")
+    if json_path:
+        console.print(f"results.json: {write_gradescope_json(run, json_path)}")
+    sys.exit(0 if run.passed else 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

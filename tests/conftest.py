@@ -1,0 +1,65 @@
+"""Shared fixtures: one warm worker pool for the whole test session, and helpers
+to grade a submission written from a dict of files."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from grader.catalog import select
+from grader.engine import GradeOptions, grade
+from grader.paths import project_root
+from grader.results import CheckResult, RunResult
+from grader.sandbox.client import WorkerPool
+from grader.sandbox.limits import Limits
+
+ROOT = project_root()
+
+
+@pytest.fixture(scope="session")
+def pool() -> Iterator[WorkerPool]:
+    with WorkerPool() as p:
+        yield p
+
+
+GradeFiles = Callable[..., RunResult]
+
+
+@pytest.fixture
+def grade_files(pool: WorkerPool, tmp_path: Path) -> GradeFiles:
+    """``grade_files({"model_construction/mlp.py": source}, "model_construction/mlp")``.
+
+    Sources are dedented. Returns the RunResult.
+    """
+    def run(files: dict[str, str], target: str, *, seed: int = 0, timeout: float = 60.0) -> RunResult:
+        sub = tmp_path / f"sub{len(list(tmp_path.iterdir()))}"
+        for rel, text in files.items():
+            path = sub / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text))
+        sub.mkdir(exist_ok=True)
+        return grade(sub, select(target), seed=seed, pool=pool,
+                     options=GradeOptions(limits=Limits(timeout=timeout)))
+    return run
+
+
+@pytest.fixture
+def grade_dir(pool: WorkerPool) -> Callable[..., RunResult]:
+    def run(path: Path, target: str, *, seed: int = 0, timeout: float = 60.0) -> RunResult:
+        return grade(path, select(target), seed=seed, pool=pool, options=GradeOptions(limits=Limits(timeout=timeout)))
+    return run
+
+
+def check(run: RunResult, exercise: str, check_id: str) -> CheckResult:
+    """The result of one check of a run."""
+    for c in run.checks:
+        if c.exercise == exercise and c.check == check_id:
+            return c
+    raise KeyError(f"{exercise} :: {check_id} not in run")
+
+
+def text_of(result: CheckResult) -> str:
+    """Everything a student reads about a check: feedback, case, hints."""
+    return "\n".join([result.feedback, result.failing_case, *result.hints])

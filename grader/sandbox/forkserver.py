@@ -72,7 +72,7 @@ def _recv(sock: socket.socket, *, with_fds: bool = False) -> tuple[dict[str, Any
 class ForkServer:
     """Judge-side handle on the fork server process."""
 
-    def __init__(self, preload: tuple[str, ...] = ("grader.sandbox.worker",)) -> None:
+    def __init__(self, preload: tuple[str, ...] = ("grader.sandbox.worker", "torch._subclasses.fake_tensor")) -> None:
         judge_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)

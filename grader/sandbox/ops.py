@@ -94,6 +94,17 @@ class Session:
         self.root = root.resolve() if root else None
         self.objects: dict[int, Any] = {}
         self.counters: dict[str, int] = {}
+        self._numbers: dict[tuple[str, int], int] = {}
+        self._kept: list[Any] = []
+
+    def number(self, kind: str, key: int, keep: Any) -> int:
+        """A small number for an object or storage, stable for the whole session
+        (``keep`` is held so that its id or address cannot be reused)."""
+        ident = (kind, key)
+        if ident not in self._numbers:
+            self._numbers[ident] = len(self._numbers)
+            self._kept.append(keep)
+        return self._numbers[ident]
 
     # -- dispatch ---------------------------------------------------------
     def run(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -199,26 +210,22 @@ def _unregistered(module: torch.nn.Module) -> list[dict[str, Any]]:
     return out
 
 
-def _numbering() -> Any:
-    ids: dict[int, int] = {}
-
-    def number(obj: Any) -> int:
-        return ids.setdefault(id(obj), len(ids))
-
-    return number
-
-
 def describe(module: Any, session: Session) -> dict[str, Any]:
     """Structure of an object: names, shapes, sharing, unregistered attributes."""
     info: dict[str, Any] = {"type": type(module).__name__, "is_module": isinstance(module, torch.nn.Module),
                             "locations": session.locations(module)}
     if not info["is_module"]:
         return info
-    obj_no, storage_no = _numbering(), _numbering()
+    def obj_no(obj: Any) -> int:
+        return session.number("object", id(obj), obj)
 
     def tensor_info(name: str, t: torch.Tensor) -> dict[str, Any]:
         try:
-            storage = storage_no(t.untyped_storage().data_ptr()) if t.device.type != "meta" else -1
+            if t.device.type == "meta" or isinstance(t, torch.nn.parameter.UninitializedTensorMixin):
+                storage = -1
+            else:
+                st = t.untyped_storage()
+                storage = session.number("storage", st.data_ptr(), st) if st.nbytes() else -1
         except (RuntimeError, NotImplementedError):
             storage = -1
         return {"name": name, "shape": list(t.shape), "dtype": str(t.dtype).removeprefix("torch."),
@@ -365,18 +372,26 @@ def op_counters(session: Session) -> dict[str, Any]:
     return {"counters": dict(session.counters)}
 
 
-def op_value(session: Session, spec: dict[str, Any], seed: int = 0) -> dict[str, Any]:
+def op_value(session: Session, spec: dict[str, Any], seed: int = 0, keep: bool = False) -> dict[str, Any]:
+    """Evaluate a spec (typically a call of the student's function) and return its value;
+    ``keep`` also stores it under a handle."""
     _seed(seed)
     with session.student("call"):
         value = session.eval_spec(spec)
-    return {"value": value}
+    answer: dict[str, Any] = {"value": value, "type": type(value).__name__}
+    if keep:
+        answer["handle"] = session._store(value)
+    return answer
 
 
 def op_ping(session: Session) -> dict[str, Any]:
     return {"pid": os.getpid(), "python": sys.version.split()[0]}
 
 
-OPS = {
+from grader.sandbox.ops_devices import DEVICE_OPS  # noqa: E402
+from grader.sandbox.ops_files import FILE_OPS  # noqa: E402
+
+OPS = {**DEVICE_OPS, **FILE_OPS,
     "import": op_import, "build": op_build, "describe": op_describe, "state": op_state,
     "assign": op_assign, "forward": op_forward, "backward": op_backward,
     "counters": op_counters, "to": op_to, "value": op_value, "ping": op_ping,

@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-__all__ = ["Spec", "ex", "nn", "factory", "shared", "evaluate", "SpecError"]
+__all__ = ["Spec", "ex", "nn", "factory", "shared", "handle", "tensor", "torch_attr", "namedtuple_value",
+           "ordered_dict", "evaluate", "SpecError"]
 
 
 class SpecError(ValueError):
@@ -56,6 +57,10 @@ class Spec:
         if isinstance(key, slice):
             return Spec({"kind": "slice", "of": self.node, "start": key.start, "stop": key.stop})
         return Spec({"kind": "index", "of": self.node, "key": key})
+
+    def attr(self, name: str) -> "Spec":
+        """An attribute of the object: ``spec.attr("parameters")()`` is ``obj.parameters()``."""
+        return Spec({"kind": "getattr", "of": self.node, "name": name})
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Spec) and self.to_json() == other.to_json()
@@ -106,6 +111,19 @@ def render(node: dict[str, Any]) -> str:
         return f"<object {node['id']}>"
     if kind == "shared":
         return node["name"]
+    if kind == "getattr":
+        return f"{render(node['of'])}.{node['name']}"
+    if kind == "torch":
+        return f"torch.{node['name']}"
+    if kind == "tensor":
+        value = node["value"]
+        shape = tuple(getattr(value, "shape", ()))
+        return f"<tensor {shape}>"
+    if kind == "namedtuple":
+        items = ", ".join(f"{f}={render(v)}" for f, v in zip(node["fields"], node["items"]))
+        return f"{node['type']}({items})"
+    if kind == "ordereddict":
+        return "OrderedDict(" + render({"kind": "dict", "items": node["items"]}) + ")"
     return f"<{kind}>"
 
 
@@ -133,6 +151,26 @@ def factory(spec: Spec, *, counter: str = "factory") -> Spec:
 def shared(name: str, spec: Spec) -> Spec:
     """The same object wherever ``name`` appears in one evaluation: ``MySequential(a, a)``."""
     return Spec({"kind": "shared", "name": name, "spec": spec.node})
+
+
+def tensor(value: Any) -> Spec:
+    """A tensor literal (sent as data; each evaluation gets its own copy)."""
+    return Spec({"kind": "tensor", "value": value})
+
+
+def torch_attr(name: str) -> Spec:
+    """A name of the ``torch`` package, dotted: ``torch_attr("optim.SGD")``."""
+    return Spec({"kind": "torch", "name": name})
+
+
+def namedtuple_value(type_name: str, fields: tuple[str, ...], items: list[Any]) -> Spec:
+    """A namedtuple instance of a type created on the fly with these fields."""
+    return Spec({"kind": "namedtuple", "type": type_name, "fields": list(fields), "items": [_lift(i) for i in items]})
+
+
+def ordered_dict(items: dict[str, Any]) -> Spec:
+    """A ``collections.OrderedDict``."""
+    return Spec({"kind": "ordereddict", "items": {k: _lift(v) for k, v in items.items()}})
 
 
 def handle(ident: int) -> Spec:
@@ -186,6 +224,26 @@ def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any],
             return make
         if kind == "handle":
             return objects[n["id"]]
+        if kind == "getattr":
+            return getattr(ev(n["of"]), n["name"])
+        if kind == "torch":
+            import torch
+
+            obj: Any = torch
+            for part in n["name"].split("."):
+                obj = getattr(obj, part)
+            return obj
+        if kind == "tensor":
+            return n["value"].clone()
+        if kind == "namedtuple":
+            import collections
+
+            cls = collections.namedtuple(n["type"], n["fields"])  # type: ignore[misc]
+            return cls(*[ev(i) for i in n["items"]])
+        if kind == "ordereddict":
+            import collections
+
+            return collections.OrderedDict((k, ev(v)) for k, v in n["items"].items())
         if kind == "shared":
             if n["name"] not in memo:
                 memo[n["name"]] = ev(n["spec"])

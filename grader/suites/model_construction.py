@@ -24,6 +24,14 @@ def _mlp(c: dict[str, Any]) -> Spec:
     return ex.MLP(c["i"], c["h"], c["o"])
 
 
+def _mlp_relu_before_hidden(m: torch.nn.Module, X: torch.Tensor) -> Any:
+    # With no negative input, relu(X) == X: this is indistinguishable from "no ReLU at all", whose
+    # hint ("the ReLU between `hidden` and `output` is missing") is true of both; do not claim more.
+    if not bool((X < 0).any()):
+        return None
+    return m.output(m.hidden(F.relu(X)))
+
+
 MLP = Exercise("model_construction/mlp", "A multilayer perceptron as an nn.Module subclass", (
     Names(points=2, build=_mlp, cases=_mlp_sizes, defaults=_MLP_DEFAULTS),
     Forward(points=3, build=_mlp, inputs=matrix_input("i"), cases=_mlp_sizes, defaults=_MLP_DEFAULTS, mistakes=(
@@ -32,7 +40,7 @@ MLP = Exercise("model_construction/mlp", "A multilayer perceptron as an nn.Modul
         Mistake("Your output equals `relu(output(relu(hidden(X))))`: there is no ReLU after `output`.",
                 lambda m, X: F.relu(m.output(F.relu(m.hidden(X))))),
         Mistake("Your output equals `output(hidden(relu(X)))`: the ReLU goes after `hidden`, not before it.",
-                lambda m, X: m.output(m.hidden(F.relu(X)))),
+                _mlp_relu_before_hidden),
     )),
     Gradients(points=1, build=_mlp, inputs=matrix_input("i"), cases=_mlp_sizes, defaults=_MLP_DEFAULTS),
 ))

@@ -15,6 +15,13 @@ import click
 __all__ = ["main"]
 
 
+def _console() -> "Console":  # noqa: F821 - rich imported lazily
+    """A terminal console; 120 columns wide when the output is not a terminal."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=120)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="d2l-dlc-grader", prog_name="grade")
 def main() -> None:
@@ -30,7 +37,7 @@ def list_exercises() -> None:
     from grader.catalog import all_exercises
 
     table = Table(title="Exercises", show_lines=False)
-    table.add_column("exercise")
+    table.add_column("exercise", no_wrap=True)
     table.add_column("title")
     table.add_column("checks", justify="right")
     table.add_column("points", justify="right")
@@ -38,7 +45,7 @@ def list_exercises() -> None:
     for ex in all_exercises():
         table.add_row(ex.id, ex.title, str(len(ex.checks)), f"{ex.max_score:g}")
         total += ex.max_score
-    console = Console()
+    console = _console()
     console.print(table)
     console.print(f"{len(all_exercises())} exercises, {total:g} points. "
                   "Grade one with `grade exercise <id>`, a topic with `grade exercise <topic>`, "
@@ -84,7 +91,7 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
         server.close()
         raise click.UsageError(f"submission folder {root} does not exist")
     seed = new_seed() if seed is None else seed
-    console = Console() if sys.stdout.isatty() else Console(width=120)
+    console = _console()
     options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
     with WorkerPool(server) as pool, console.status(f"grading {target} (seed {seed})…") as status:
         def progress(result):  # type: ignore[no-untyped-def]

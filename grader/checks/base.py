@@ -116,8 +116,15 @@ def known_error_hints(err: StudentError) -> list[str]:
     """Hints for exceptions that match known mistakes."""
     hints = []
     msg = err.message
+    frames = err.frames
     if err.type == "NotImplementedError":
-        hints.append("This is still the stub: replace the `raise NotImplementedError` with your implementation.")
+        if frames and frames[-1].get("in_submission"):
+            hints.append("This is still the stub: replace the `raise NotImplementedError` with your "
+                         "implementation.")
+        else:
+            hints.append("PyTorch raised NotImplementedError: a module without a `forward` method was called "
+                         "(an nn.ModuleList or nn.ModuleDict cannot be called, and `forward` must be spelled "
+                         "exactly so).")
     if "before Module.__init__() call" in msg or "has no attribute '_modules'" in msg \
             or "has no attribute '_parameters'" in msg:
         hints.append("Call `super().__init__()` first thing in your `__init__`: nn.Module must set itself up "

@@ -36,6 +36,13 @@ def structure_hints(desc: dict[str, Any], expected_keys: set[str] | None = None)
         elif entry["modules"]:
             hints.append(f"`self.{attr}` holds a module PyTorch did not register: assign submodules as "
                          f"attributes after `super().__init__()`, or use `self.add_module`.")
+    saved = set(desc.get("state_keys", []))
+    for buf in desc.get("buffers", []):
+        name = buf["name"]
+        if expected_keys is not None and name in expected_keys and name not in saved:
+            hints.append(f"`{name}` is a buffer registered with `persistent=False`: it is not saved in "
+                         f"`state_dict()`. Register it with `self.register_buffer('{name.split('.')[-1]}', "
+                         f"tensor)` (persistent is the default).")
     for entry in desc.get("attributes", []):
         name = entry["name"]
         if expected_keys is None or name in expected_keys or name.split(".")[-1] in {
@@ -54,12 +61,22 @@ def rename_hints(missing: list[str], unexpected: list[str]) -> list[str]:
         ['`out` looks like `output` under another name: the attribute must be called `output` (state_dict keys `output.weight`, ...).']
     """
     hints = []
+    claimed: dict[str, str] = {}  # student prefix -> the expected prefix it was matched with
     for key in missing:
-        close = difflib.get_close_matches(key, unexpected, n=1, cutoff=0.6)
-        if close:
-            want = key.rsplit(".", 1)[0] if "." in key else key
-            got = close[0].rsplit(".", 1)[0] if "." in close[0] else close[0]
+        want = key.rsplit(".", 1)[0] if "." in key else key
+        # best similarity first; among equals, the earliest unexpected key (so `a`, `b` map to `net1`, `net2`
+        # in order); a student prefix stands for one expected prefix only
+        scored = []
+        for i, cand in enumerate(unexpected):
+            ratio = difflib.SequenceMatcher(None, key, cand).ratio()
+            if ratio >= 0.6:
+                scored.append((-ratio, i, cand))
+        for _, _, cand in sorted(scored):
+            got = cand.rsplit(".", 1)[0] if "." in cand else cand
+            if claimed.setdefault(got, want) != want:
+                continue
             if want != got:
                 hints.append(f"`{got}` looks like `{want}` under another name: the attribute must be called "
                              f"`{want}` (state_dict keys `{want}.weight`, ...).")
+            break
     return list(dict.fromkeys(hints))

@@ -59,9 +59,9 @@ def build_pair(ctx: CheckContext, spec: Spec, *, seed: int, align: bool = True,
     ref = ctx.reference.request("build", spec=spec.node, seed=seed)
     pair = Pair(spec=spec, student=built["handle"], reference=ref["handle"])
     if align and ref["is_module"]:
-        state = ctx.reference.request("state", handle=pair.reference)["tensors"]
+        state = ctx.reference.request("state", handle=pair.reference)
         placed = student_call(ctx, "assign", doing=f"`{spec}`", case=f"{spec}", handle=pair.student,
-                              tensors=dict(state))
+                              tensors=dict(state["tensors"]), aliases=dict(state["aliases"]))
         pair.placed = dict(placed["placed"])
         pair.unplaced = list(placed["unplaced"])
     return pair

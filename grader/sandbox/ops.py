@@ -277,15 +277,35 @@ def op_describe(session: Session, handle: int) -> dict[str, Any]:
 
 
 def op_state(session: Session, handle: int) -> dict[str, Any]:
+    """Values of parameters and buffers, each tensor once; ``aliases`` maps every other
+    name of a shared tensor (a module used twice) to its first name."""
     module = session.objects[handle]
+    tensors: dict[str, torch.Tensor] = {}
+    aliases: dict[str, str] = {}
+    first: dict[int, str] = {}
     with session.student("state"):
-        return {"tensors": {n: t.detach().clone() for n, t, kind in _tensor_candidates(module)
-                            if kind in ("parameter", "buffer")}}
+        for name, t, kind in _tensor_candidates(module):
+            if kind not in ("parameter", "buffer"):
+                continue
+            if id(t) in first:
+                aliases[name] = first[id(t)]
+            else:
+                first[id(t)] = name
+                tensors[name] = t.detach().clone()
+    return {"tensors": tensors, "aliases": aliases}
 
 
-def op_assign(session: Session, handle: int, tensors: dict[str, torch.Tensor]) -> dict[str, Any]:
-    """Copy values into the object's tensors: by name, then by attribute path, then by
-    order among tensors of the same shape that are left."""
+def op_assign(session: Session, handle: int, tensors: dict[str, torch.Tensor],
+              aliases: dict[str, str] | None = None) -> dict[str, Any]:
+    """Copy values into the object's tensors.
+
+    When the object has every name the reference has, by name; otherwise by
+    position among tensors of the same shape (a renamed attribute, a plain
+    list, 1-based names), then by name for what is left. ``aliases`` (other
+    names of one shared reference tensor) go to the same place, or, if the
+    object has a separate tensor under that name (an untied copy), get the
+    same values too. Returns ``placed``: reference name -> object name.
+    """
     module = session.objects[handle]
     with session.student("assign"):
         candidates = _tensor_candidates(module)
@@ -294,26 +314,42 @@ def op_assign(session: Session, handle: int, tensors: dict[str, torch.Tensor]) -
         by_name.setdefault(name, t)
     placed: dict[str, str] = {}
     used: set[int] = set()
+
+    def place(ref_name: str, target_name: str, target: torch.Tensor, value: torch.Tensor) -> None:
+        _copy(session, target, value)
+        placed[ref_name] = target_name
+        used.add(id(target))
+
+    def fits(t: torch.Tensor, value: torch.Tensor) -> bool:
+        return list(t.shape) == list(value.shape)
+
+    names_match = all(n in by_name and fits(by_name[n], v) for n, v in tensors.items())
     pending = []
     for name, value in tensors.items():
-        target = by_name.get(name)
-        if target is not None and list(target.shape) == list(value.shape):
-            _copy(session, target, value)
-            placed[name] = name
-            used.add(id(target))
-        else:
+        if names_match:
+            place(name, name, by_name[name], value)
+            continue
+        match = next(((n, t) for n, t, _ in candidates if id(t) not in used and fits(t, value)), None)
+        if match is None:
             pending.append((name, value))
-    leftovers = [(n, t) for n, t, _ in candidates if id(t) not in used]
+        else:
+            place(name, match[0], match[1], value)
     unplaced = []
     for name, value in pending:
-        match = next(((n, t) for n, t in leftovers
-                      if id(t) not in used and list(t.shape) == list(value.shape)), None)
-        if match is None:
+        target = by_name.get(name)
+        if target is not None and id(target) not in used and fits(target, value):
+            place(name, name, target, value)
+        else:
             unplaced.append(name)
-            continue
-        _copy(session, match[1], value)
-        placed[name] = match[0]
-        used.add(id(match[1]))
+    for alias, canonical in (aliases or {}).items():
+        target = by_name.get(alias)
+        if canonical in tensors and target is not None and id(target) not in used \
+                and fits(target, tensors[canonical]):
+            place(alias, alias, target, tensors[canonical])
+        elif canonical in placed:
+            placed[alias] = placed[canonical]
+        else:
+            unplaced.append(alias)
     return {"placed": placed, "unplaced": unplaced}
 
 

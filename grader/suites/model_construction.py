@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from grader.catalog import Exercise
 from grader.checks import CheckContext, Custom, Failure, Forward, Gradients, Mistake, Names, build_pair, student_call
+from grader.checks.base import last_student_frame
 from grader.checks.draw import batch, cases, matrix_input, width
 from grader.checks.pair import randn
 from grader.sandbox.client import StudentError
@@ -74,6 +75,18 @@ def _reversed_children(m: torch.nn.Module, X: torch.Tensor) -> torch.Tensor:
     return X
 
 
+def _children_once(m: torch.nn.Module, X: torch.Tensor) -> torch.Tensor:
+    for child in m.children():  # like named_children(), skips a module registered a second time
+        X = child(X)
+    return X
+
+
+_APPLIED_ONCE = Mistake("Your output equals applying the repeated module `a` only once: `self.children()` (and a "
+                        "dedup of the modules) skips a module that appears twice; iterate over "
+                        "`self._modules.values()` so that `a` runs at every position where it was passed.",
+                        _children_once)
+
+
 def _first_input(c: dict[str, Any], gen: torch.Generator) -> list[Any]:
     return [randn(gen, c["batch"], c["widths"][0])]
 
@@ -102,10 +115,9 @@ MY_SEQUENTIAL = Exercise("model_construction/my_sequential", "MySequential: your
             inputs=matrix_input("w"), cases=_square_chains, mistakes=(_REVERSED,)),
     Forward(id="repeated_module", title="MySequential(a, tanh, a) applies a twice, as nn.Sequential does",
             points=1, build=_shared_twice, inputs=matrix_input("w"), cases=cases(w=width(1, 8), batch=batch()),
-            max_examples=6),
+            max_examples=6, mistakes=(_APPLIED_ONCE,)),
     Gradients(points=1, build=_shared_twice, inputs=matrix_input("w"), cases=cases(w=width(1, 8), batch=batch()),
-              title="gradients reach every module (a module used twice gets the sum of both uses)",
-              hints=(_LIST_HINT,)),
+              title="gradients reach every module (a module used twice gets the sum of both uses)"),
 ))
 
 # -- fixed_hidden_mlp ------------------------------------------------------------
@@ -294,6 +306,8 @@ def _stack_calls(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
 def _stack_independent(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
     spec = _stack(case)
     built = student_call(ctx, "build", doing=f"`{spec}`", case=f"{spec}", spec=spec.node, seed=seed)
+    if not built["is_module"]:
+        raise Failure(f"stack returned a {built['type']}, expected an nn.Sequential.", case=f"{spec}")
     desc = student_call(ctx, "describe", doing=f"`{spec}`", handle=built["handle"])
     owner: dict[int, str] = {}
     for p in desc["parameters"]:
@@ -362,18 +376,23 @@ def _unknown_head(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
     X = randn(torch.Generator().manual_seed(seed), case["batch"], case["i"])
     bad = "no_such_head"
     shown = f"net = {spec}\nnet(X, {bad!r})"
+    raise_hint = "Raise `KeyError(head)` or a message that contains the head's name."
     try:
-        ctx.student.request("forward", handle=pair.student, args=[X, bad])
+        out = ctx.student.request("forward", handle=pair.student, args=[X, bad])["output"]
     except StudentError as err:
+        where = last_student_frame(err.frames)
         if err.type != "KeyError":
             raise Failure(f"An unknown head raised {err.type}: {err.message}; expected a KeyError.",
-                          case=shown) from None
+                          hints=(raise_hint,), location=where, case=shown) from None
         if bad not in err.message:
             raise Failure(f"The KeyError for an unknown head does not name it: {err.message!r}.",
-                          hints=("Raise `KeyError(head)` or a message that contains the head's name.",),
-                          case=shown) from None
+                          hints=(raise_hint,), location=where, case=shown) from None
         return
-    raise Failure(f"net(X, {bad!r}) returned a value; an unknown head must raise KeyError naming it.", case=shown)
+    loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student).get("locations", {})
+    where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
+    what = "None" if out is None else "a value"
+    raise Failure(f"net(X, {bad!r}) returned {what}; an unknown head must raise KeyError naming it.",
+                  hints=(raise_hint,), location=where, case=shown)
 
 
 CONTAINERS = Exercise("model_construction/containers", "Tower and MultiHead: ModuleList and ModuleDict", (

@@ -21,7 +21,7 @@ BAD_PARALLEL = {
             def forward(self, X):
                 while True:
                     pass
-        """, "time limit exceeded", "while True"),
+        """, "time limit exceeded", "while True|pass"),
     "sys_exit_at_import": ("""
         import sys
         sys.exit(0)
@@ -84,7 +84,7 @@ def test_a_broken_exercise_costs_only_itself(grade_files, name):
     first_failed = next(c for c in par if c.status is Status.FAILED)
     assert needle.lower() in text_of(first_failed).lower(), text_of(first_failed)
     assert first_failed.location is not None and first_failed.location.path == "model_construction/parallel.py"
-    assert line_text in first_failed.location.source, first_failed.location
+    assert any(t in first_failed.location.source for t in line_text.split("|")), first_failed.location
     # every other exercise of the topic was still graded (missing files: a clear message)
     others = [e for e in run.exercises if e.exercise not in ("model_construction/mlp", "model_construction/parallel")]
     assert others and all("File not found" in e.message for e in others)

@@ -5,9 +5,9 @@ asserts that the check(s) aimed at that mistake fail with score 0 and with
 feedback that names the mistake, and that the checks of the same exercise that
 have nothing to do with it still pass (no double jeopardy).
 
-The cases at the end of this file pin down parameter alignment and hint corner
-grader defects: they assert the behaviour the grader should have, and will
-start failing (XPASS) once the defect is fixed, so that the mark is removed.
+The cases at the end of this file pin down corner cases of parameter alignment
+(a module used twice, 1-based names) and of hints (NotImplementedError raised
+by PyTorch, not by a stub).
 """
 from __future__ import annotations
 

@@ -58,9 +58,10 @@ def rename_hints(missing: list[str], unexpected: list[str]) -> list[str]:
 
     Example:
         >>> rename_hints(["output.weight", "output.bias"], ["out.weight", "out.bias"])
-        ['`out` looks like `output` under another name: the attribute must be called `output` (state_dict keys `output.weight`, ...).']
+        ['`out` looks like `output` under another name: the attribute must be called `output` (expected key `output.weight`, found `out.weight`).']
     """
     hints = []
+    emitted: set[tuple[str, str]] = set()
     claimed: dict[str, str] = {}  # student prefix -> the expected prefix it was matched with
     for key in missing:
         want = key.rsplit(".", 1)[0] if "." in key else key
@@ -75,8 +76,9 @@ def rename_hints(missing: list[str], unexpected: list[str]) -> list[str]:
             got = cand.rsplit(".", 1)[0] if "." in cand else cand
             if claimed.setdefault(got, want) != want:
                 continue
-            if want != got:
+            if want != got and (got, want) not in emitted:
+                emitted.add((got, want))
                 hints.append(f"`{got}` looks like `{want}` under another name: the attribute must be called "
-                             f"`{want}` (state_dict keys `{want}.weight`, ...).")
+                             f"`{want}` (expected key `{key}`, found `{cand}`).")
             break
     return list(dict.fromkeys(hints))

@@ -40,7 +40,8 @@ def _encode_tensor(t: torch.Tensor) -> dict[str, Any]:
         return {"$tensor": meta}
     if t.is_sparse or t.layout != torch.strided:
         t = t.to_dense()
-    flat = t.to("cpu").contiguous().reshape(-1)
+    # clone: a one-element view with a stride other than 1 survives .contiguous()
+    flat = t.to("cpu").reshape(-1).clone(memory_format=torch.contiguous_format)
     raw = flat.view(torch.uint8) if flat.numel() else torch.empty(0, dtype=torch.uint8)
     meta["data"] = base64.b64encode(raw.numpy().tobytes()).decode("ascii")
     return {"$tensor": meta}

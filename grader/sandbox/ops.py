@@ -373,7 +373,8 @@ def op_backward(session: Session, handle: int, args: list[Any], upstream: torch.
     """Forward, then backward of ``(output * upstream).sum()``; returns every gradient."""
     module = session.objects[handle]
     call_args = session._resolve_args(args)
-    named = [(n, t) for n, t, kind in _tensor_candidates(module) if kind in ("parameter", "unregistered")]
+    named = [(n, t) for n, t, kind in _tensor_candidates(module)
+             if kind in ("parameter", "unregistered") or (kind == "attribute" and isinstance(t, torch.nn.Parameter))]
     for _, t in named:
         t.grad = None
     with session.student("forward"):

@@ -74,7 +74,8 @@ class Forward:
             note = pair.alignment_note()
             loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student)["locations"]
             where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
-            text = f"Compared the output of {call} with the reference's (same parameters).\n{diff}"
+            same = " (same parameters)" if pair.placed else ""
+            text = f"Compared the output of {call} with the reference's{same}.\n{diff}"
             if note:
                 text += f"\n\n{note}"
             raise Failure(text, hints=hints, location=where, case=f"{shown}\n{call}")

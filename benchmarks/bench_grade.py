@@ -3,11 +3,13 @@
 Measures, in one run and on this machine:
 - ``python -c "import torch"`` (the floor every PyTorch tool pays);
 - ``grade exercise <target> --submission solutions`` as a fresh process (what a
-  student waits for), for each target given (default: model_construction, all);
+  student waits for), for each target given (default: every topic, then ``all``);
 - the cost of starting one worker from the warm fork server.
 
 Usage:
     python benchmarks/bench_grade.py [--repeat 3] [--target model_construction --target all]
+
+Targets: 3x the bare import for one topic, 10x for the whole chapter.
 
 Prints a table and writes benchmarks/results/grade.json.
 """
@@ -56,7 +58,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--target", action="append")
     args = parser.parse_args()
-    targets = args.target or ["model_construction", "all"]
+    if args.target:
+        targets = args.target
+    else:
+        sys.path.insert(0, str(ROOT))
+        from grader.catalog import topics
+
+        targets = [*topics(), "all"]
     grade = str(Path(sys.executable).with_name("grade"))
     torch_times = _time_command([sys.executable, "-c", "import torch"], args.repeat)
     floor = statistics.median(torch_times)

@@ -69,6 +69,11 @@ def _dtype(d: torch.dtype) -> str:
     return str(d).removeprefix("torch.")
 
 
+def _a(word: str) -> str:
+    """``"a Tensor"``, ``"an OrderedDict"``."""
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
 def _where(path: str) -> str:
     return f"In {path}: " if path else ""
 
@@ -83,12 +88,12 @@ def compare(actual: Any, expected: Any, *, tol: Tolerance | None = None, path: s
                                 check_device=check_device)
     if isinstance(expected, NamedTupleValue):
         if not isinstance(actual, NamedTupleValue) or actual.type_name != expected.type_name:
-            return f"{_where(path)}expected a {expected.type_name} (namedtuple), got {describe_value(actual)}."
+            return f"{_where(path)}expected {_a(expected.type_name)} (namedtuple), got {describe_value(actual)}."
     if isinstance(expected, DictValue) and isinstance(actual, DictValue) and actual.type_name != expected.type_name:
-        return f"{_where(path)}expected a {expected.type_name}, got a {actual.type_name}."
+        return f"{_where(path)}expected {_a(expected.type_name)}, got {_a(actual.type_name)}."
     if isinstance(expected, (list, tuple)):
         if type(actual) is not type(expected) and not (isinstance(expected, NamedTupleValue)):
-            return f"{_where(path)}expected a {type(expected).__name__}, got {describe_value(actual)}."
+            return f"{_where(path)}expected {_a(type(expected).__name__)}, got {describe_value(actual)}."
         if len(actual) != len(expected):
             return f"{_where(path)}expected {len(expected)} items, got {len(actual)}."
         for i, (a, e) in enumerate(zip(actual, expected)):

@@ -104,7 +104,8 @@ class Check(Protocol):
 
 _STAGE_WORDS = {"import": "importing your module", "build": "building", "forward": "running forward on",
                 "backward": "backpropagating through", "describe": "inspecting", "assign": "setting the parameters of",
-                "call": "calling", "state": "reading the state of"}
+                "call": "calling", "state": "reading the state of", "train": "training",
+                "to": "moving"}
 
 
 def last_student_frame(frames: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -136,6 +137,9 @@ def known_error_hints(err: StudentError) -> list[str]:
         hints.append(f"Your file must define `{err.info.get('missing_name')}` with exactly that name.")
     if err.type == "SystemExit":
         hints.append("Do not call `sys.exit()` or `exit()` in a module: the grader imports and calls your code.")
+    if "not compiled with CUDA" in msg or "Found no NVIDIA driver" in msg:
+        hints.append("Your code asks for a CUDA device that this machine does not have: do not hard-code "
+                     "'cuda'; use the device of the input (`X.device`) or `try_gpu()`.")
     if "mat1 and mat2 shapes cannot be multiplied" in msg:
         hints.append("A layer received an input whose width does not match its `in_features`: check the "
                      "sizes you pass to each `nn.Linear`, and the order in which the layers are applied.")

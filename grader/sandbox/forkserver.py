@@ -72,10 +72,12 @@ def _recv(sock: socket.socket, *, with_fds: bool = False) -> tuple[dict[str, Any
 class ForkServer:
     """Judge-side handle on the fork server process."""
 
-    def __init__(self, preload: tuple[str, ...] = ("grader.sandbox.worker", "torch._subclasses.fake_tensor")) -> None:
+    def __init__(self, preload: tuple[str, ...] = ("grader.sandbox.worker", "torch._subclasses.fake_tensor",
+                                                   "torch._dynamo")) -> None:
         judge_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"  # asking whether CUDA exists must not initialise it
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.forkserver", str(server_end.fileno()), ",".join(preload)],
             pass_fds=(server_end.fileno(),), env=env, stdin=subprocess.DEVNULL, close_fds=True)

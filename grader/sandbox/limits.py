@@ -45,8 +45,9 @@ def _vm_size() -> int:
         return 0
 
 
-def apply_limits(limits: Limits) -> list[str]:
-    """Apply rlimits to the calling (worker) process; returns the protections applied."""
+def apply_limits(limits: Limits, *, address_space: bool = True) -> list[str]:
+    """Apply rlimits to the calling (worker) process; returns the protections applied.
+    ``address_space=False`` leaves RLIMIT_AS off (CUDA maps huge virtual ranges)."""
     applied = []
 
     def setlimit(name: str, which: int, value: int) -> None:
@@ -60,7 +61,7 @@ def apply_limits(limits: Limits) -> list[str]:
             pass
 
     vm = _vm_size()
-    if vm:
+    if vm and address_space:
         setlimit(f"memory limit (RLIMIT_AS, +{limits.memory // 1024**2} MiB)",
                  resource.RLIMIT_AS, vm + limits.memory)
     setlimit(f"CPU time limit (RLIMIT_CPU, {limits.cpu_seconds} s)", resource.RLIMIT_CPU, limits.cpu_seconds)

@@ -20,7 +20,7 @@ import torch
 if TYPE_CHECKING:
     from grader.sandbox.ops import Session
 
-__all__ = ["DEVICE_OPS", "op_forward_on"]
+__all__ = ["DEVICE_OPS", "describe_output", "op_forward_on"]
 
 
 def op_simulate_gpus(session: "Session", count: int) -> dict[str, Any]:
@@ -30,7 +30,8 @@ def op_simulate_gpus(session: "Session", count: int) -> dict[str, Any]:
     return {"count": count}
 
 
-def _describe_output(out: Any) -> Any:
+def describe_output(out: Any) -> dict[str, Any]:
+    """Shape, dtype and device of a tensor output (``{"type": name}`` for anything else)."""
     if isinstance(out, torch.Tensor):
         return {"shape": list(out.shape), "dtype": str(out.dtype).removeprefix("torch."),
                 "device": str(out.device)}
@@ -57,7 +58,7 @@ def op_forward_on(session: "Session", handle: int, inputs: list[Any], device: st
             args = [torch.empty(shape, dtype=getattr(torch, dtype), device="meta") for shape, dtype in inputs]
             with session.student("forward"):
                 out = module(*args)
-            info = _describe_output(out)
+            info = describe_output(out)
             if backward and isinstance(out, torch.Tensor) and out.requires_grad:
                 with session.student("backward"):
                     out.float().sum().backward() if not out.is_complex() else out.abs().sum().backward()
@@ -65,7 +66,7 @@ def op_forward_on(session: "Session", handle: int, inputs: list[Any], device: st
     args = [v.to(device) for v in (values or [])]
     with session.student("forward"):
         out = module(*args)
-    info = _describe_output(out)
+    info = describe_output(out)
     if backward and isinstance(out, torch.Tensor) and out.requires_grad:
         with session.student("backward"):
             out.float().sum().backward() if not out.is_complex() else out.abs().sum().backward()

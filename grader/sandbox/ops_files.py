@@ -49,11 +49,14 @@ def op_exists(session: "Session", path: str) -> dict[str, Any]:
 
 
 def op_safe_load(session: "Session", path: str) -> dict[str, Any]:
-    """``torch.load(path, weights_only=True)``: what a safe reader sees in the file."""
+    """``torch.load(path, weights_only=True)``: what a safe reader sees in the file.
+
+    A file it cannot read is reported under ``problem`` (an answer's ``error`` key is the
+    protocol's mark of an exception raised by student code)."""
     try:
-        return {"value": torch.load(path, weights_only=True), "error": None}
+        return {"value": torch.load(path, weights_only=True), "problem": None}
     except Exception as exc:  # noqa: BLE001 - reported, the file is the student's
-        return {"value": None, "error": f"{type(exc).__name__}: {str(exc)[:500]}"}
+        return {"value": None, "problem": f"{type(exc).__name__}: {str(exc)[:3000]}"}
 
 
 def op_train(session: "Session", model: int, optimizer: int, X: torch.Tensor, Y: torch.Tensor,
@@ -69,14 +72,26 @@ def op_train(session: "Session", model: int, optimizer: int, X: torch.Tensor, Y:
     return {"loss": float(loss.detach()) if steps else None}
 
 
+def op_remove(session: "Session", path: str) -> dict[str, Any]:
+    """Delete the file ``path`` if it exists (so a check never reads a file left by an earlier case)."""
+    try:
+        os.remove(path)
+        return {"removed": True}
+    except FileNotFoundError:
+        return {"removed": False}
+    except OSError as exc:
+        return {"removed": False, "problem": str(exc)}
+
+
 def op_listdir(session: "Session", path: str = ".") -> dict[str, Any]:
     try:
         return {"entries": sorted(os.listdir(path))}
     except OSError as exc:
-        return {"entries": [], "error": str(exc)}
+        return {"entries": [], "problem": str(exc)}
 
 
 FILE_OPS = {
     "plant_pickles": lambda session, base, marker: plant_pickles(session, base, marker),
     "exists": op_exists, "safe_load": op_safe_load, "train": op_train, "listdir": op_listdir,
+    "remove": op_remove,
 }

@@ -1,11 +1,73 @@
 """Operations specific to the parameters and deferred initialization checks (registered in :data:`grader.sandbox.ops.OPS`).
 
 Each operation is ``op(session, **args) -> dict`` of plain data.
+
+- ``param_table``: every parameter and buffer with its owner module, shape and
+  session-stable object number; unlike ``describe`` it also works on lazy
+  modules whose parameters are still uninitialized (their shape is ``None``).
+- ``apply_init``: ``net.apply(fn)``, or ``net.apply(partial(fn, **kwargs))``
+  when keyword arguments are given (a spec cannot write ``functools.partial``).
+
+Example:
+    >>> import torch
+    >>> from grader.sandbox.ops import Session
+    >>> s = Session(None, None); s.objects[1] = torch.nn.Sequential(torch.nn.LazyLinear(3))
+    >>> [(p["name"], p["shape"], p["uninitialized"]) for p in op_param_table(s, 1)["parameters"]]
+    [('0.weight', None, True), ('0.bias', None, True)]
+    >>> _ = s.objects[1](torch.ones(2, 5))
+    >>> [(p["name"], p["shape"], p["owner_type"]) for p in op_param_table(s, 1)["parameters"]]
+    [('0.weight', [3, 5], 'Linear'), ('0.bias', [3], 'Linear')]
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import functools
+from typing import TYPE_CHECKING, Any, Callable
 
-__all__ = ["PARAM_OPS"]
+import torch
 
-PARAM_OPS: dict[str, Callable[..., dict[str, Any]]] = {}
+if TYPE_CHECKING:
+    from grader.sandbox.ops import Session
+
+__all__ = ["PARAM_OPS", "op_param_table", "op_apply_init"]
+
+
+def _tensor_row(session: "Session", name: str, t: torch.Tensor, owners: dict[str, torch.nn.Module]) -> dict[str, Any]:
+    lazy = isinstance(t, torch.nn.parameter.UninitializedTensorMixin)
+    owner_name = name.rsplit(".", 1)[0] if "." in name else ""
+    owner = owners.get(owner_name)
+    return {"name": name, "shape": None if lazy else [int(s) for s in t.shape], "uninitialized": lazy,
+            "object": session.number("object", id(t), t), "requires_grad": bool(t.requires_grad),
+            "owner": owner_name, "owner_type": type(owner).__name__ if owner is not None else "",
+            "owner_is_linear": isinstance(owner, torch.nn.Linear)}
+
+
+def op_param_table(session: "Session", handle: int) -> dict[str, Any]:
+    """Parameters and buffers (duplicates kept, as ``remove_duplicate=False`` lists them),
+    and every submodule with its type and object number."""
+    module = session.objects[handle]
+    if not isinstance(module, torch.nn.Module):
+        return {"is_module": False, "type": type(module).__name__, "parameters": [], "buffers": [], "modules": []}
+    with session.student("describe"):
+        owners = dict(module.named_modules(remove_duplicate=False))
+        params = [_tensor_row(session, n, p, owners) for n, p in module.named_parameters(remove_duplicate=False)]
+        buffers = [_tensor_row(session, n, b, owners) for n, b in module.named_buffers(remove_duplicate=False)]
+        modules = [{"name": n, "type": type(m).__name__, "object": session.number("object", id(m), m)}
+                   for n, m in owners.items()]
+    return {"is_module": True, "type": type(module).__name__, "parameters": params, "buffers": buffers,
+            "modules": modules}
+
+
+def op_apply_init(session: "Session", handle: int, fn: dict[str, Any],
+                  kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``net.apply(fn)`` (``fn`` is a spec, typically ``ex.init_normal``); with ``kwargs``,
+    ``net.apply(functools.partial(fn, **kwargs))``."""
+    module = session.objects[handle]
+    with session.student("call"):
+        func: Callable[..., Any] = session.eval_spec(fn)
+        if kwargs:
+            func = functools.partial(func, **kwargs)
+        returned = module.apply(func)
+    return {"returned": type(returned).__name__}
+
+
+PARAM_OPS: dict[str, Callable[..., dict[str, Any]]] = {"param_table": op_param_table, "apply_init": op_apply_init}

@@ -20,11 +20,21 @@ import json
 from typing import Any, Callable
 
 __all__ = ["Spec", "ex", "nn", "factory", "shared", "handle", "tensor", "torch_attr", "namedtuple_value",
-           "ordered_dict", "evaluate", "SpecError"]
+           "ordered_dict", "lift", "evaluate", "SpecError"]
 
 
 class SpecError(ValueError):
     """A spec that cannot be evaluated (a grader fault, never the student's)."""
+
+
+def lift(value: Any) -> Any:
+    """Public name of :func:`_lift`: a Python value (or nested specs) as a spec node.
+
+    Example:
+        >>> lift([1, "a"])["kind"]
+        'list'
+    """
+    return _lift(value)
 
 
 def _lift(value: Any) -> Any:

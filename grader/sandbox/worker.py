@@ -61,8 +61,14 @@ def _confine(config: WorkerConfig) -> list[str]:
         protections.append("own session and process group (killed as a group)")
     except OSError:
         pass
-    protections += apply_limits(config.limits)
+    protections += apply_limits(config.limits, address_space=not _cuda_present())
     return protections
+
+
+def _cuda_present() -> bool:
+    """Whether CUDA is there (NVML check, no initialisation): its driver maps far more
+    address space than any limit we could set, so RLIMIT_AS is left off then."""
+    return torch.version.cuda is not None and torch.cuda.is_available()
 
 
 def _redirect_output(config: WorkerConfig) -> Any:

@@ -11,7 +11,7 @@ def param_shapes(net: nn.Module) -> dict[str, tuple[int, ...]]:
 
     Use the names ``net.named_parameters()`` reports, in that order; a tied
     (shared) parameter therefore appears only once. Shapes are plain tuples
-    (``tuple(p.shape)``), not ``torch.Size``. Buffers are not parameters.
+    (``tuple(p.shape)``; a ``torch.Size`` is a tuple too and is accepted), not a list. Buffers are not parameters.
 
     Example:
         >>> param_shapes(nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1)))

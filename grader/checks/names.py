@@ -63,7 +63,8 @@ class Names:
 
 
 def _shapes(desc: dict[str, Any]) -> dict[str, tuple[int, ...]]:
-    shapes = {t["name"]: tuple(t["shape"]) for t in desc["parameters"] + desc["buffers"]}
+    shapes = {t["name"]: ("uninitialized",) if t["shape"] is None else tuple(t["shape"])
+              for t in desc["parameters"] + desc["buffers"]}
     return {k: shapes.get(k, ()) for k in desc["state_keys"]}
 
 

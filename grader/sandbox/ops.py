@@ -228,11 +228,13 @@ def describe(module: Any, session: Session) -> dict[str, Any]:
                 storage = session.number("storage", st.data_ptr(), st) if st.nbytes() else -1
         except (RuntimeError, NotImplementedError):
             storage = -1
-        return {"name": name, "shape": list(t.shape), "dtype": str(t.dtype).removeprefix("torch."),
+        uninitialized = isinstance(t, torch.nn.parameter.UninitializedTensorMixin)
+        return {"name": name, "shape": None if uninitialized else list(t.shape),
+                "dtype": str(t.dtype).removeprefix("torch."),
                 "device": str(t.device), "requires_grad": bool(t.requires_grad),
                 "object": obj_no(t), "storage": storage,
                 "is_parameter": isinstance(t, torch.nn.Parameter),
-                "uninitialized": isinstance(t, torch.nn.parameter.UninitializedTensorMixin)}
+                "uninitialized": uninitialized}
 
     info["parameters"] = [tensor_info(n, p) for n, p in module.named_parameters(remove_duplicate=False)]
     info["buffers"] = [tensor_info(n, b) for n, b in module.named_buffers(remove_duplicate=False)]
@@ -285,7 +287,7 @@ def op_state(session: Session, handle: int) -> dict[str, Any]:
     first: dict[int, str] = {}
     with session.student("state"):
         for name, t, kind in _tensor_candidates(module):
-            if kind not in ("parameter", "buffer"):
+            if kind not in ("parameter", "buffer") or isinstance(t, torch.nn.parameter.UninitializedTensorMixin):
                 continue
             if id(t) in first:
                 aliases[name] = first[id(t)]

@@ -4,6 +4,7 @@ Example:
     $ grade list
     $ grade exercise model_construction/mlp
     $ grade exercise model_construction --submission my_work --seed 42 --json results.json
+    $ grade batch submissions/ --out graded/ --jobs 8 --seed 42
 """
 from __future__ import annotations
 
@@ -66,8 +67,10 @@ def list_exercises() -> None:
 @click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=3072, show_default=True,
               help="Memory a worker may use beyond its start-up size, in MiB.")
 @click.option("--verbose", "-v", is_flag=True, help="Also show what your code printed.")
+@click.option("--require-sandbox", is_flag=True,
+              help="Refuse to grade (exit 2) unless Landlock, seccomp and a network namespace confine the workers.")
 def exercise(target: str, submission: Path | None, seed: int | None, json_path: Path | None,
-             html_path: Path | None, timeout: float, memory_mb: int, verbose: bool) -> None:
+             html_path: Path | None, timeout: float, memory_mb: int, verbose: bool, require_sandbox: bool) -> None:
     """Grade TARGET: an exercise id (model_construction/mlp), a topic, or `all`."""
     from grader.sandbox.forkserver import ForkServer
 
@@ -80,6 +83,7 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
     from grader.render import render_terminal, write_gradescope_json, write_html
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
+    from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 
     try:
         chosen = select(target)
@@ -92,18 +96,58 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
         raise click.UsageError(f"submission folder {root} does not exist")
     seed = new_seed() if seed is None else seed
     console = _console()
-    options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
+    options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
+                           sandbox=SandboxPolicy(require=require_sandbox))
     with WorkerPool(server) as pool, console.status(f"grading {target} (seed {seed})…") as status:
         def progress(result):  # type: ignore[no-untyped-def]
             status.update(f"graded {result.exercise}: {result.score:g}/{result.max_score:g}")
 
-        run = grade(root, chosen, seed=seed, options=options, pool=pool, on_exercise=progress)
+        try:
+            run = grade(root, chosen, seed=seed, options=options, pool=pool, on_exercise=progress)
+        except SandboxUnavailable as exc:
+            status.stop()
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
     render_terminal(run, console, verbose=verbose)
     html = write_html(run, html_path or Path("reports") / "report.html")
     console.print(f"HTML report: {html}")
     if json_path:
         console.print(f"results.json: {write_gradescope_json(run, json_path)}")
     sys.exit(0 if run.passed else 1)
+
+
+@main.command("batch")
+@click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder: DIR/<student>/results.json and report.html, DIR/index.html, grades.csv, "
+                   "summary.json.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Job processes (default: all cores).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1),
+              help="Seed for every student (default: the seed of an earlier batch in DIR, else a fresh one).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Wall-clock limit per exercise, in seconds.")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=3072, show_default=True,
+              help="Memory a worker may use beyond its start-up size, in MiB.")
+@click.option("--only", "target", default="all", show_default=True,
+              help="Grade only these exercises: a topic (model_construction) or an exercise id.")
+@click.option("--force", is_flag=True, help="Grade every student again, even if their results are up to date.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where to grade: local job processes, or a Dask cluster (needs --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, timeout: float, memory_mb: int,
+          target: str, force: bool, executor: str, scheduler: str | None) -> None:
+    """Grade a class: SUBMISSIONS holds one folder or .zip per student (the name is the student id).
+
+    Exit status: 0 when every student was graded (even if some failed or were
+    refused), 1 when a grader fault left a student without a real grade, 2 on
+    a usage error. Re-running the same command resumes: students whose
+    submission, grader and seed are unchanged are not graded again.
+    """
+    from grader.batch.cli import run_batch_command
+
+    sys.exit(run_batch_command(submissions=submissions, out=out, jobs=jobs, seed=seed, timeout=timeout,
+                               memory_mb=memory_mb, target=target, force=force, executor=executor,
+                               scheduler=scheduler, console=_console()))
 
 
 if __name__ == "__main__":  # pragma: no cover

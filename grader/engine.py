@@ -26,8 +26,9 @@ from grader.paths import default_solutions
 from grader.results import CheckResult, ExerciseResult, Location, RunResult, Status
 from grader.sandbox.client import WorkerDied, WorkerPool
 from grader.sandbox.limits import Limits
+from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 
-__all__ = ["GradeOptions", "grade", "new_seed"]
+__all__ = ["GradeOptions", "grade", "new_seed", "SandboxPolicy", "SandboxUnavailable"]
 
 
 def new_seed() -> int:
@@ -37,12 +38,17 @@ def new_seed() -> int:
 
 @dataclass(frozen=True)
 class GradeOptions:
-    """How to grade: limits, where the references are, how many examples to draw."""
+    """How to grade: limits, confinement, where the references are, how many examples to draw.
+
+    ``sandbox=SandboxPolicy(require=True)`` makes :func:`grade` raise SandboxUnavailable,
+    before any student code runs, when Landlock, seccomp or a network namespace is missing.
+    """
 
     limits: Limits = Limits()
     solutions: Path | None = None
     examples_scale: float = 1.0
     include_hidden: bool = True
+    sandbox: SandboxPolicy = SandboxPolicy()
 
 
 class References:
@@ -69,12 +75,17 @@ class References:
 def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None = None,
           options: GradeOptions = GradeOptions(), pool: WorkerPool | None = None,
           on_exercise: Callable[[ExerciseResult], None] | None = None, student: str = "") -> RunResult:
-    """Grade ``exercises`` of the submission folder ``submission``; returns the run's result."""
+    """Grade ``exercises`` of the submission folder ``submission``; returns the run's result.
+
+    Raises SandboxUnavailable (naming what is missing) when ``options.sandbox.require`` and
+    this machine cannot confine workers fully."""
     seed = new_seed() if seed is None else seed
     t0 = time.perf_counter()
     started = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     pool = pool or WorkerPool()
     pool.warm_up()
+    if options.sandbox.require:
+        pool.check_sandbox(options.sandbox)
     references = References(options.solutions or default_solutions())
     submission = submission.resolve()
     protections: tuple[str, ...] = ()
@@ -105,7 +116,7 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
         return _all_status(exercise, checks, Status.ERROR, f"Grader fault: {fault}", t0), ()
     worker = None
     try:
-        worker = pool.start(submission_root=submission, limits=options.limits)
+        worker = pool.start(submission_root=submission, limits=options.limits, sandbox=options.sandbox)
         ctx = CheckContext(exercise=exercise.id, module=exercise.module, student=worker, reference=reference,
                            seed=seed, submission_root=submission, max_examples_scale=options.examples_scale)
         try:

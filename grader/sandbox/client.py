@@ -11,18 +11,22 @@ import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from grader.sandbox import codec
+from grader.sandbox import scratch as scratch_ops
 from grader.sandbox.forkserver import ForkServer, ForkServerError
+from grader.sandbox.framing import ChannelClosed, ChannelError, ChannelTimeout
 from grader.sandbox.limits import Limits
+from grader.sandbox.policy import Confinement, SandboxPolicy, SandboxUnavailable
 from grader.sandbox.worker import FAULT_FILE, OUTPUT_FILE, WorkerConfig
 
-__all__ = ["WorkerPool", "Worker", "WorkerDied", "StudentError", "GraderFault"]
+__all__ = ["WorkerPool", "Worker", "WorkerDied", "StudentError", "GraderFault", "SandboxUnavailable"]
 
 _SIGNAL_NAMES = {
     signal.SIGSEGV: "segmentation fault (SIGSEGV)", signal.SIGKILL: "killed (SIGKILL)",
@@ -78,23 +82,61 @@ class WorkerPool:
         if self._server is None:
             self._server = ForkServer()
 
-    def start(self, *, submission_root: Path, limits: Limits) -> "Worker":
+    def start(self, *, submission_root: Path, limits: Limits,
+              sandbox: SandboxPolicy = SandboxPolicy()) -> "Worker":
+        """Start a confined worker for ``submission_root``. Raises GraderFault when no worker
+        can be started, SandboxUnavailable when ``sandbox.require`` and a layer is missing."""
         t0 = time.perf_counter()
         self.warm_up()
-        assert self._server is not None
         scratch = Path(tempfile.mkdtemp(prefix="grade-scratch-"))
         log_dir = Path(tempfile.mkdtemp(prefix="grade-log-"))
         config = WorkerConfig(submission_root=str(Path(submission_root).resolve()),
-                              scratch=str(scratch), log_dir=str(log_dir), limits=limits)
+                              scratch=str(scratch), log_dir=str(log_dir), limits=limits, sandbox=sandbox)
         try:
-            pid, conn = self._server.spawn(config.to_json())
+            pid, conn = self._spawn(config)
         except ForkServerError as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(log_dir, ignore_errors=True)
             raise GraderFault(str(exc)) from None
+        assert self._server is not None
         worker = Worker(pid, self._server, conn, config, scratch=scratch, log_dir=log_dir)
-        hello = worker.request("__hello__")
-        worker.protections = tuple(hello.get("protections", ()))
+        try:
+            worker.confinement = Confinement.from_json(worker.request("__hello__"))
+        except BaseException:
+            worker.close()
+            raise
+        missing = sandbox.missing(worker.confinement)
+        if missing:
+            worker.close()
+            raise SandboxUnavailable(missing, "; ".join(worker.confinement.problems))
         self.start_costs.append(time.perf_counter() - t0)
         return worker
+
+    def _spawn(self, config: WorkerConfig) -> tuple[int, Any]:
+        """Fork a worker; a fork server that died (it never runs student code, but a machine
+        may kill it) is replaced once."""
+        assert self._server is not None
+        try:
+            return self._server.spawn(config.to_json())
+        except ForkServerError:
+            self._server.close()
+            self._server = ForkServer()
+            return self._server.spawn(config.to_json())
+
+    def check_sandbox(self, sandbox: SandboxPolicy) -> Confinement:
+        """Start one worker on an empty submission and return what confines it; raises
+        SandboxUnavailable when ``sandbox.require`` and a required layer is missing.
+
+        Example:
+            >>> WorkerPool().check_sandbox(SandboxPolicy(require=True)).layers  # doctest: +SKIP
+            frozenset({'landlock', 'seccomp', 'network namespace', ...})
+        """
+        empty = Path(tempfile.mkdtemp(prefix="grade-probe-"))
+        try:
+            with self.start(submission_root=empty, limits=Limits(timeout=30), sandbox=sandbox) as worker:
+                return worker.confinement
+        finally:
+            shutil.rmtree(empty, ignore_errors=True)
 
     def close(self) -> None:
         if self._server is not None:
@@ -115,10 +157,20 @@ class _Exit:
 
 
 class Worker:
-    """One running worker. Each request waits at most until the exercise's deadline."""
+    """One running worker. Each request waits at most until the exercise's deadline.
+
+    Facts about files in the scratch directory (``exists``, ``listdir``, ``remove``,
+    ``plant_pickles``) are established by the judge itself (:mod:`grader.sandbox.scratch`),
+    and ``safe_load`` runs in a fresh worker that never imported student code: a submission
+    that replaces the grader's functions inside its worker cannot change them. While it
+    waits, the judge also watches the disk used by the scratch and log folders.
+    """
+
+    _QUOTA_EVERY = 0.25
 
     def __init__(self, pid: int, server: ForkServer, conn: Any, config: WorkerConfig, *, scratch: Path,
-                 log_dir: Path) -> None:
+                 log_dir: Path, owns_scratch: bool = True, extra_dirs: tuple[Path, ...] = (),
+                 reader: bool = False) -> None:
         self.pid = pid
         self.server = server
         self.exitcode: int | None = None
@@ -127,42 +179,115 @@ class Worker:
         self.scratch = scratch
         self.log_dir = log_dir
         self.deadline = time.monotonic() + config.limits.timeout
-        self.protections: tuple[str, ...] = ()
+        self.confinement = Confinement()
         self.dead: WorkerDied | None = None
-        self._hello_pending = True
+        self._owns_scratch = owns_scratch
+        self._extra_dirs = extra_dirs
+        self._reader = reader  # a fresh worker that only reads files: it runs safe_load itself
+        self._quota_checked = time.monotonic()
+
+    @property
+    def protections(self) -> tuple[str, ...]:
+        """Readable descriptions of the protections active in this worker."""
+        return self.confinement.protections
 
     # -- requests ---------------------------------------------------------
     def request(self, op: str, **args: Any) -> dict[str, Any]:
-        """Send one request; returns the answer. Raises StudentError, WorkerDied or GraderFault."""
+        """Send one request; returns the answer. Raises StudentError, WorkerDied or GraderFault.
+
+        Sending and receiving both end at the exercise's deadline, whatever the worker does
+        (stops reading, sends half a frame, announces a huge one)."""
         if self.dead is not None:
             raise self.dead
-        if op != "__hello__":
+        if op in scratch_ops.JUDGE_SIDE_OPS:
             try:
-                self.conn.send_bytes(codec.dumps({"op": op, "args": args}))
-            except (OSError, ValueError):
-                raise self._died(f"while sending {op!r}") from None
-        remaining = self.deadline - time.monotonic()
+                return scratch_ops.run_op(self.scratch, op, args)
+            except OSError as exc:  # e.g. a file recreated by a student thread while the judge wrote
+                self.kill()
+                self.dead = WorkerDied(f"the submission interfered with the grader's files in its scratch "
+                                       f"directory ({exc.strerror or exc}): the exercise ends here.")
+                raise self.dead from None
+        if op == "safe_load" and not self._reader:
+            return self._trusted_safe_load(str(args["path"]))
+        if time.monotonic() - self._quota_checked > self._QUOTA_EVERY:
+            self._check_disk(op)
         try:
-            ready = remaining > 0 and self.conn.poll(remaining)
-        except (OSError, EOFError):
-            ready = True
-        if not ready:
-            raise self._timeout(op)
-        try:
-            raw = self.conn.recv_bytes(self.config.limits.max_message)
-        except (EOFError, OSError):
+            if op != "__hello__":
+                self.conn.send(codec.dumps({"op": op, "args": args}), deadline=self.deadline)
+            while not self.conn.poll(min(self._QUOTA_EVERY, max(0.0, self.deadline - time.monotonic()))):
+                if time.monotonic() >= self.deadline:
+                    raise ChannelTimeout("no answer")
+                self._check_disk(op)
+            raw = self.conn.recv(deadline=self.deadline, max_size=self.config.limits.max_message)
+        except ChannelTimeout:
+            raise self._timeout(op) from None
+        except ChannelClosed:
             raise self._died(f"while running {_stage(op)}") from None
+        except ChannelError as exc:
+            raise self._broke_protocol(op, str(exc)) from None
         try:
             reply = codec.loads(raw)
         except codec.CodecError as exc:
-            raise GraderFault(f"the worker sent a malformed answer to {op!r}: {exc}") from None
+            raise self._broke_protocol(op, str(exc)) from None
         if not isinstance(reply, dict):
-            raise GraderFault(f"the worker sent a malformed answer to {op!r}")
-        if "ok" in reply:
+            raise self._broke_protocol(op, f"an answer of type {type(reply).__name__}")
+        if "ok" in reply and isinstance(reply["ok"], dict):
             return reply["ok"]
-        if "error" in reply:
+        if "error" in reply and isinstance(reply["error"], dict):
             raise StudentError(reply["error"])
-        raise GraderFault(f"the worker failed inside the grader running {op!r}:\n{reply.get('internal', '')}")
+        if "internal" in reply:
+            raise GraderFault(f"the worker failed inside the grader running {op!r} (if the submission changes "
+                              f"the grader's or torch's functions, that is the cause):\n{reply['internal']}")
+        raise self._broke_protocol(op, f"an answer with keys {sorted(map(str, reply))[:5]}")
+
+    def _check_disk(self, op: str) -> None:
+        """Kill the worker when its scratch and log folders exceed the disk quota."""
+        self._quota_checked = time.monotonic()
+        limits = self.config.limits
+        used = scratch_ops.usage([self.scratch, self.log_dir], limit_entries=limits.max_disk_entries + 1)
+        if used.bytes <= limits.max_disk and used.entries <= limits.max_disk_entries:
+            return
+        self.kill()
+        self.dead = WorkerDied(
+            f"disk quota exceeded while running {_stage(op)}: the exercise's scratch folder may hold at most "
+            f"{limits.max_disk // 1024**2} MiB in {limits.max_disk_entries} files (it held "
+            f"{used.bytes // 1024**2} MiB in {used.entries} files).")
+        raise self.dead
+
+    def _trusted_safe_load(self, path: str) -> dict[str, Any]:
+        """``torch.load(path, weights_only=True)`` of a file in the scratch directory, in a fresh,
+        equally confined worker that imports no student code."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._timeout("safe_load")
+        empty = Path(tempfile.mkdtemp(prefix="grade-reader-"))
+        log_dir = Path(tempfile.mkdtemp(prefix="grade-log-"))
+        config = WorkerConfig(submission_root=str(empty), scratch=str(self.scratch), log_dir=str(log_dir),
+                              limits=replace(self.config.limits, timeout=remaining),
+                              sandbox=replace(self.config.sandbox, require=False))
+        try:
+            pid, conn = self.server.spawn(config.to_json())
+        except ForkServerError as exc:
+            shutil.rmtree(empty, ignore_errors=True)
+            shutil.rmtree(log_dir, ignore_errors=True)
+            raise GraderFault(f"could not start a reader process: {exc}") from None
+        with Worker(pid, self.server, conn, config, scratch=self.scratch, log_dir=log_dir, owns_scratch=False,
+                    extra_dirs=(empty,), reader=True) as reader:
+            try:
+                reader.request("__hello__")
+                return reader.request("safe_load", path=path)
+            except WorkerDied as died:
+                return {"value": None, "problem": f"reading the file ended the reader process: {died.message}"}
+
+    def _broke_protocol(self, op: str, detail: str) -> WorkerDied:
+        """The worker sent something the grader's worker code never sends: it is not trusted
+        any more (student code wrote to the channel or replaced the grader's functions)."""
+        self.kill()
+        self.dead = WorkerDied(
+            f"the worker broke the judge–worker protocol while running {_stage(op)} ({detail[:300]}): the grader's "
+            f"own worker code never sends that, so the submission wrote to the grader's channel or replaced the "
+            f"grader's functions. The exercise ends here.")
+        return self.dead
 
     def _timeout(self, op: str) -> WorkerDied:
         try:
@@ -240,8 +365,10 @@ class Worker:
         except OSError:
             pass
         self.kill()
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        shutil.rmtree(self.log_dir, ignore_errors=True)
+        if self._owns_scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        for folder in (self.log_dir, *self._extra_dirs):
+            shutil.rmtree(folder, ignore_errors=True)
 
     def __enter__(self) -> "Worker":
         return self
@@ -282,9 +409,18 @@ def _where(frames: list[dict[str, Any]]) -> str:
     return f" — last seen at {f['file']}:{f['line']}"
 
 
+def _open_log(path: Path) -> Any:
+    """A worker's log file for reading: a regular file, never through a link, never blocking."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path} is not a regular file")
+    return os.fdopen(fd, "rb")
+
+
 def _read_head(path: Path, limit: int) -> str:
     try:
-        with open(path, "rb") as fh:
+        with _open_log(path) as fh:
             return fh.read(limit).decode("utf-8", "replace")
     except OSError:
         return ""
@@ -292,13 +428,13 @@ def _read_head(path: Path, limit: int) -> str:
 
 def _read_truncated(path: Path, limit: int) -> str:
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
+        with _open_log(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
             if size <= limit:
-                return fh.read().decode("utf-8", "replace")
+                return fh.read(limit).decode("utf-8", "replace")
             head = fh.read(limit * 3 // 4).decode("utf-8", "replace")
             fh.seek(size - limit // 4)
-            tail = fh.read().decode("utf-8", "replace")
+            tail = fh.read(limit // 4).decode("utf-8", "replace")
         return f"{head}\n… [{size - limit} bytes of output omitted] …\n{tail}"
     except OSError:
         return ""

@@ -190,5 +190,5 @@ def loads(raw: bytes) -> Any:
         return decode(json.loads(raw.decode("utf-8")))
     except CodecError:
         raise
-    except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, OverflowError, RuntimeError) as exc:
         raise CodecError(f"malformed message: {exc}") from None

@@ -5,9 +5,19 @@ end of a fresh socket pair passed alongside (SCM_RIGHTS); the server answers
 with the child's pid, and later with its exit status. Nothing is pickled.
 Children never see the control socket.
 
+The server is a *child subreaper* (``prctl(PR_SET_CHILD_SUBREAPER)``): a
+process that a worker started and that left the worker's process group and
+session (``setsid()`` after a double fork) is re-parented to the server, not
+to init, when its parent dies. Whenever a worker ends, the server SIGKILLs
+every child of its own that is not a live worker, so nothing a submission
+started outlives its exercise (seccomp normally forbids new processes
+altogether; this is the second line). When the judge goes away, the server
+kills every worker and orphan, and removes the scratch and log folders the
+judge did not, before it exits.
+
 Example:
     >>> server = ForkServer()                      # doctest: +SKIP
-    >>> pid, conn = server.spawn(config)           # doctest: +SKIP
+    >>> pid, channel = server.spawn(config)        # doctest: +SKIP
     >>> server.wait(pid, timeout=5)                # doctest: +SKIP
     0
 """
@@ -16,19 +26,39 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
 import time
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Mapping
 
-__all__ = ["ForkServer", "ForkServerError"]
+from grader.sandbox.framing import Channel
+
+__all__ = ["ForkServer", "ForkServerError", "worker_environment"]
 
 _HEADER = struct.Struct("!I")
 _MAX_CONTROL = 1 << 20
+
+
+_ENV_KEPT = ("PATH", "LANG", "LANGUAGE", "TZ", "PYTHONPATH", "PYTHONHASHSEED", "LD_LIBRARY_PATH", "VIRTUAL_ENV",
+             "CONDA_PREFIX", "CUDA_VISIBLE_DEVICES", "CUDA_HOME", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+             "OPENBLAS_NUM_THREADS")
+_ENV_PREFIXES = ("LC_", "PYTORCH_", "TORCH_", "NVIDIA_", "KMP_", "GOMP_")
+
+
+def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables the fork server (and so every worker) inherits: what Python, torch and
+    the C libraries read, never the judge's other variables (tokens, credentials, paths), which
+    a submission could print into its own report.
+
+    Example:
+        >>> worker_environment({"PATH": "/bin", "AWS_SECRET_ACCESS_KEY": "x", "LC_ALL": "C"})
+        {'PATH': '/bin', 'LC_ALL': 'C'}
+    """
+    return {k: v for k, v in environ.items() if k in _ENV_KEPT or k.startswith(_ENV_PREFIXES)}
 
 
 class ForkServerError(RuntimeError):
@@ -75,8 +105,11 @@ class ForkServer:
     def __init__(self, preload: tuple[str, ...] = ("grader.sandbox.worker", "torch._subclasses.fake_tensor",
                                                    "torch._dynamo")) -> None:
         judge_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        env = worker_environment(os.environ)
+        # the grader's own folder (a checkout that is not installed), not the judge's sys.path:
+        # that may hold the reference solutions
+        grader_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        env["PYTHONPATH"] = os.pathsep.join([grader_parent, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
         env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"  # asking whether CUDA exists must not initialise it
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.forkserver", str(server_end.fileno()), ",".join(preload)],
@@ -111,19 +144,22 @@ class ForkServer:
             raise ForkServerError(f"the fork server did not start: {msg and msg.get('error')}")
         self._ready = True
 
-    def spawn(self, config: dict[str, Any]) -> tuple[int, Connection]:
+    def spawn(self, config: dict[str, Any]) -> tuple[int, Channel]:
         """Fork a worker running :func:`grader.sandbox.worker.worker_main` with ``config``."""
         self.wait_ready()
         judge_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             _send(self._sock, {"op": "spawn", "config": config}, [worker_end.fileno()])
+        except OSError as exc:
+            judge_end.close()
+            raise ForkServerError(f"the fork server stopped: {exc}") from None
         finally:
             worker_end.close()
         msg = self._read_until(lambda m: m.get("event") in ("spawned", "spawn_failed"), 30.0)
         if msg is None or msg["event"] != "spawned":
             judge_end.close()
             raise ForkServerError(f"could not start a worker: {msg and msg.get('error')}")
-        return int(msg["pid"]), Connection(judge_end.detach())
+        return int(msg["pid"]), Channel(judge_end)
 
     def wait(self, pid: int, timeout: float) -> int | None:
         """The worker's exit code (negative: killed by that signal), or None if still running."""
@@ -157,14 +193,33 @@ def _serve(fd: int, preload: list[str]) -> None:
         for name in preload:
             if name:
                 __import__(name)
+        from grader.sandbox.confine import prepare
+
+        prepare()
     except BaseException as exc:  # noqa: BLE001
         _send(sock, {"event": "failed", "error": f"{type(exc).__name__}: {exc}"})
         return
+    subreaper = _become_subreaper()
+    workers: set[int] = set()
+    folders: dict[int, tuple[str, ...]] = {}  # the judge removes them; if it dies, the server does
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
     _send(sock, {"event": "ready", "pid": os.getpid()})
+    try:
+        _loop(sock, wake_r, wake_w, workers, folders, subreaper)
+    finally:
+        for pid in workers:
+            _kill_group(pid)
+        _sweep(set())
+        for paths in folders.values():  # the judge went away without cleaning up
+            for path in paths:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _loop(sock: socket.socket, wake_r: int, wake_w: int, workers: set[int], folders: dict[int, tuple[str, ...]],
+          subreaper: bool) -> None:
     while True:
         try:
             ready, _, _ = select.select([sock, wake_r], [], [])
@@ -172,18 +227,20 @@ def _serve(fd: int, preload: list[str]) -> None:
             ready = []
         if wake_r in ready:
             os.read(wake_r, 4096)
-        _reap(sock)
+        _reap(sock, workers)
         if sock not in ready:
             continue
         try:
             request, fds = _recv(sock, with_fds=True)
-        except (EOFError, OSError):
+        except (EOFError, OSError, ValueError):
             return
         if request.get("op") != "spawn" or len(fds) != 1:
             for f in fds:
                 os.close(f)
             _send(sock, {"event": "spawn_failed", "error": "malformed request"})
             continue
+        config = dict(request["config"], subreaper=subreaper)
+        server_pid = os.getpid()
         pid = os.fork()
         if pid == 0:
             signal.set_wakeup_fd(-1)
@@ -193,25 +250,90 @@ def _serve(fd: int, preload: list[str]) -> None:
             sock.close()
             code = 1
             try:
+                from grader.sandbox.libc import PR_SET_PDEATHSIG, prctl
                 from grader.sandbox.worker import run_worker
 
-                run_worker(fds[0], request["config"])
+                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # a worker does not outlive its fork server
+                if os.getppid() == server_pid:
+                    run_worker(fds[0], config)
                 code = 0
             finally:
                 os._exit(code)
+        workers.add(pid)
+        for done in [p for p, paths in folders.items() if p not in workers and not any(map(os.path.isdir, paths))]:
+            del folders[done]  # the judge cleaned up after it
+        folders[pid] = tuple(str(config[k]) for k in ("scratch", "log_dir") if isinstance(config.get(k), str))
         os.close(fds[0])
         _send(sock, {"event": "spawned", "pid": pid})
 
 
-def _reap(sock: socket.socket) -> None:
+def _become_subreaper() -> bool:
+    from grader.sandbox.libc import PR_SET_CHILD_SUBREAPER, prctl
+
+    try:
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
+        return True
+    except OSError:
+        return False
+
+
+def _kill_group(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _children() -> set[int]:
+    """Pids of this process's children (orphans re-parented here included)."""
+    me = os.getpid()
+    try:
+        found = set()
+        for tid in os.listdir(f"/proc/{me}/task"):
+            with open(f"/proc/{me}/task/{tid}/children") as fh:
+                found.update(int(p) for p in fh.read().split())
+        return found
+    except OSError:
+        pass
+    found = set()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == me:
+            found.add(int(entry.name))
+    return found
+
+
+def _sweep(workers: set[int]) -> None:
+    """SIGKILL every child that is not a live worker: orphans a worker left behind."""
+    for pid in _children() - workers:
+        _kill_group(pid)
+
+
+def _reap(sock: socket.socket, workers: set[int]) -> None:
+    """Reap every ended child; tell the judge about workers. Any ending (a worker, or an orphan
+    whose own children were just re-parented here) is followed by a sweep."""
+    reaped = False
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            break
         if pid == 0:
-            return
-        _send(sock, {"event": "exit", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
+            break
+        reaped = True
+        if pid in workers:
+            workers.discard(pid)
+            _sweep(workers)  # before the judge hears of the exit: nothing it started survives it
+            _send(sock, {"event": "exit", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
+    if reaped:
+        _sweep(workers)
 
 
 if __name__ == "__main__":

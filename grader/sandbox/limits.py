@@ -25,6 +25,9 @@ class Limits:
     max_file_size: int = 256 * 1024**2
     max_open_files: int = 256
     max_message: int = 256 * 1024**2
+    max_new_tasks: int = 64
+    max_disk: int = 1024**3
+    max_disk_entries: int = 10_000
 
     def __post_init__(self) -> None:
         if not self.timeout > 0:
@@ -45,9 +48,29 @@ def _vm_size() -> int:
         return 0
 
 
+def _user_tasks(uid: int) -> int:
+    """How many tasks (processes and threads) ``uid`` runs now: what RLIMIT_NPROC counts."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry.name}/task"))
+            except OSError:
+                continue
+    return count
+
+
 def apply_limits(limits: Limits, *, address_space: bool = True) -> list[str]:
     """Apply rlimits to the calling (worker) process; returns the protections applied.
-    ``address_space=False`` leaves RLIMIT_AS off (CUDA maps huge virtual ranges)."""
+    ``address_space=False`` leaves RLIMIT_AS off (CUDA maps huge virtual ranges).
+    RLIMIT_NPROC (the user's tasks now plus ``max_new_tasks``) only where not root:
+    root ignores it.
+
+    Example:
+        >>> Limits().max_new_tasks
+        64
+    """
     applied = []
 
     def setlimit(name: str, which: int, value: int) -> None:
@@ -70,5 +93,8 @@ def apply_limits(limits: Limits, *, address_space: bool = True) -> list[str]:
     setlimit(f"open files limit (RLIMIT_NOFILE, {limits.max_open_files})",
              resource.RLIMIT_NOFILE, limits.max_open_files)
     setlimit("no core dumps (RLIMIT_CORE)", resource.RLIMIT_CORE, 0)
+    if os.getuid() != 0:
+        setlimit(f"process limit (RLIMIT_NPROC, +{limits.max_new_tasks} tasks)", resource.RLIMIT_NPROC,
+                 _user_tasks(os.getuid()) + limits.max_new_tasks)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     return applied

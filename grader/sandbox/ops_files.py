@@ -21,7 +21,7 @@ import torch
 if TYPE_CHECKING:
     from grader.sandbox.ops import Session
 
-__all__ = ["FILE_OPS", "plant_pickles"]
+__all__ = ["FILE_OPS", "plant_pickles", "planted_payload"]
 
 
 class _RunsCode:
@@ -34,10 +34,15 @@ class _RunsCode:
         return (os.mkdir, (self.marker,))
 
 
+def planted_payload(marker: str) -> dict[str, Any]:
+    """A tensor and an object whose unpickling creates the directory ``marker``."""
+    return {"weight": torch.zeros(2), "evil": _RunsCode(marker)}
+
+
 def plant_pickles(session: "Session | None", base: str, marker: str) -> dict[str, Any]:
     """Write ``base + '.pt'`` (a torch.save zip) and ``base + '.pkl'`` (a plain pickle)
     that would create ``marker`` if unpickled unsafely."""
-    payload = {"weight": torch.zeros(2), "evil": _RunsCode(marker)}
+    payload = planted_payload(marker)
     torch.save(payload, base + ".pt")
     with open(base + ".pkl", "wb") as fh:
         pickle.dump(payload, fh)

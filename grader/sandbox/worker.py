@@ -1,9 +1,15 @@
 """The worker: the only process that imports and runs student code.
 
-Started from a warm fork server (torch already imported), it confines itself,
-then answers the judge's requests one at a time over a pipe. Requests and
-answers are JSON (:mod:`grader.sandbox.codec`); nothing is unpickled on the
-judge's side.
+Started from a warm fork server (torch already imported), it opens its output
+files, confines itself (:mod:`grader.sandbox.confine`), then answers the
+judge's requests one at a time over a framed socket
+(:mod:`grader.sandbox.framing`). Requests and answers are JSON
+(:mod:`grader.sandbox.codec`); nothing is unpickled on the judge's side.
+
+Example:
+    >>> cfg = WorkerConfig(submission_root="/s", scratch="/t", log_dir="/l", limits=Limits())
+    >>> WorkerConfig.from_json(cfg.to_json()) == cfg
+    True
 """
 from __future__ import annotations
 
@@ -11,16 +17,20 @@ import faulthandler
 import os
 import signal
 import sys
+import tempfile
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch  # noqa: F401 - preloaded in the fork server
 
 from grader.sandbox import codec
-from grader.sandbox.limits import Limits, apply_limits
+from grader.sandbox.confine import confine
+from grader.sandbox.framing import Channel, ChannelError
+from grader.sandbox.limits import Limits
 from grader.sandbox.ops import Session
+from grader.sandbox.policy import Confinement, SandboxPolicy
 
 __all__ = ["WorkerConfig", "worker_main", "run_worker", "OUTPUT_FILE", "FAULT_FILE"]
 
@@ -30,39 +40,29 @@ FAULT_FILE = "fault.log"
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    """What a worker needs to start: where the submission is, where it may write."""
+    """What a worker needs to start: where the submission is, where it may write, its limits
+    and its confinement policy."""
 
     submission_root: str
     scratch: str
     log_dir: str
     limits: Limits
+    sandbox: SandboxPolicy = field(default_factory=SandboxPolicy)
 
     def to_json(self) -> dict[str, Any]:
         return {"submission_root": self.submission_root, "scratch": self.scratch, "log_dir": self.log_dir,
-                "limits": dict(vars(self.limits))}
+                "limits": dict(vars(self.limits)), "sandbox": self.sandbox.to_json()}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "WorkerConfig":
         return cls(submission_root=data["submission_root"], scratch=data["scratch"], log_dir=data["log_dir"],
-                   limits=Limits(**data["limits"]))
+                   limits=Limits(**data["limits"]), sandbox=SandboxPolicy.from_json(data.get("sandbox", {})))
 
 
 def run_worker(fd: int, config: dict[str, Any]) -> None:
-    """Entry point in the forked child: ``fd`` is its end of the channel to the judge."""
-    from multiprocessing.connection import Connection
-
-    worker_main(Connection(fd), WorkerConfig.from_json(config))
-
-
-def _confine(config: WorkerConfig) -> list[str]:
-    protections = []
-    try:
-        os.setsid()
-        protections.append("own session and process group (killed as a group)")
-    except OSError:
-        pass
-    protections += apply_limits(config.limits, address_space=not _cuda_present())
-    return protections
+    """Entry point in the forked child: ``fd`` is its end of the channel to the judge;
+    ``config["subreaper"]`` says whether the fork server sweeps orphans."""
+    worker_main(Channel.from_fd(fd), WorkerConfig.from_json(config), subreaper=bool(config.get("subreaper")))
 
 
 def _cuda_present() -> bool:
@@ -100,21 +100,63 @@ def _trace_hard_exit(fault: Any) -> None:
     os._exit = traced_exit  # type: ignore[assignment]
 
 
-def worker_main(conn: Any, config: WorkerConfig) -> None:
+def _isolate_python(config: WorkerConfig) -> None:
+    """Python-level housekeeping after confinement: temporary files and caches go to the
+    scratch directory, no bytecode is written next to the submission, and ``sys.path``
+    starts with the submission and leaves out the project folder (it holds ``solutions/``)."""
+    from grader.paths import project_root
+
+    for var in ("TMPDIR", "HOME", "XDG_CACHE_HOME"):
+        os.environ[var] = config.scratch
+    os.environ.pop("GRADE_SOLUTIONS", None)
+    tempfile.tempdir = config.scratch
+    sys.dont_write_bytecode = True
+    project = str(project_root())
+    sub = os.path.realpath(config.submission_root)
+
+    def hidden(entry: str) -> bool:
+        real = os.path.realpath(entry or ".")
+        inside = real == project or real.startswith(project + os.sep)
+        return inside and not (real == sub or real.startswith(sub + os.sep))
+
+    removed = [p for p in sys.path if hidden(p)]
+    sys.path[:] = [config.submission_root] + [p for p in sys.path if p not in removed]
+    prefixes = tuple({project, *(os.path.abspath(p or ".") for p in removed)})
+    for entry in [p for p in sys.path_importer_cache if p in removed or (
+            p.startswith(prefixes) and hidden(p))]:  # string test first: the cache has hundreds of folders
+        del sys.path_importer_cache[entry]  # a finder made in the fork server lists the project folder
+
+
+def hello(confinement: Confinement, *, subreaper: bool) -> dict[str, Any]:
+    """The worker's first answer: what confines it, and its pid.
+
+    Example:
+        >>> hello(Confinement(("seccomp: ...",), frozenset({"seccomp"})), subreaper=True)["layers"]
+        ['seccomp', 'subreaper']
+    """
+    if subreaper:
+        confinement = Confinement(
+            confinement.protections + ("processes it starts die with it (the fork server is a subreaper)",),
+            confinement.layers | {"subreaper"}, confinement.problems)
+    return {**confinement.to_json(), "pid": os.getpid()}
+
+
+def worker_main(conn: Channel, config: WorkerConfig, *, subreaper: bool = False) -> None:
     """Entry point of a worker process (runs in the forked child)."""
-    protections = _confine(config)
-    fault = _redirect_output(config)
+    fault = _redirect_output(config)  # opened before Landlock: the log folder stays out of reach
+    confinement = confine(submission=config.submission_root, scratch=config.scratch, limits=config.limits,
+                          policy=config.sandbox, cuda=_cuda_present())
     _trace_hard_exit(fault)
     torch.set_num_threads(1)
     os.chdir(config.scratch)
-    sys.path.insert(0, config.submission_root)
+    _isolate_python(config)
     sys.argv = ["worker"]
     session = Session(None, Path(config.submission_root))
-    conn.send_bytes(codec.dumps({"ok": {"protections": protections, "pid": os.getpid()}}))
+    conn.send(codec.dumps({"ok": hello(confinement, subreaper=subreaper)}))
     while True:
         try:
-            raw = conn.recv_bytes()
-        except (EOFError, OSError):
+            raw = conn.recv(max_size=config.limits.max_message)
+        except ChannelError:
             break
         try:
             request = codec.loads(raw)
@@ -126,7 +168,7 @@ def worker_main(conn: Any, config: WorkerConfig) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         try:
-            conn.send_bytes(data)
-        except (OSError, ValueError):
+            conn.send(data)
+        except ChannelError:
             break
     os._exit(0)

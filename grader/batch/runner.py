@@ -1,0 +1,172 @@
+"""Run a batch: find the students, skip those already graded, grade the rest, write the class files.
+
+Example:
+    >>> result = run_batch(Path("submissions"), Path("graded"), seed=7,   # doctest: +SKIP
+    ...                    target="model_construction", executor=LocalExecutor(jobs=4))
+    >>> result.exit_code, (result.out / "index.html").is_file()          # doctest: +SKIP
+    (0, True)
+
+The seed: ``seed`` if given; otherwise the seed of the earlier batch written
+to the same output folder (so that re-running the same command resumes it);
+otherwise a fresh one. Every student of a batch is graded with the same seed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import __version__
+from grader.batch.discover import BatchUsageError, discover
+from grader.batch.executors import Executor, LocalExecutor
+from grader.batch.gradebook import grades_csv, summary_dict
+from grader.batch.keys import grader_fingerprint
+from grader.batch.model import FAULT, REFUSED, BatchSettings, StudentRecord
+from grader.batch.progress import BatchProgress, SilentProgress
+from grader.batch.stats import class_stats
+from grader.batch.store import OutputStore
+from grader.batch.tasks import read_task
+from grader.batch.unpack import UnpackLimits
+from grader.sandbox.limits import Limits
+
+__all__ = ["BatchResult", "run_batch"]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch did: every student's record (in id order), who was graded now, where the files are."""
+
+    out: Path
+    seed: int
+    target: str
+    records: tuple[StudentRecord, ...]
+    fresh: frozenset[str]
+    ignored: tuple[str, ...] = ()
+    duration: float = 0.0
+    executor: str = ""
+    workers: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+
+    @property
+    def faults(self) -> tuple[StudentRecord, ...]:
+        """Students whose grading hit a grader fault (not their fault)."""
+        return tuple(r for r in self.records if r.status == FAULT)
+
+    @property
+    def refused(self) -> tuple[StudentRecord, ...]:
+        return tuple(r for r in self.records if r.status == REFUSED)
+
+    @property
+    def reused(self) -> int:
+        return len(self.records) - len(self.fresh)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every student was graded (whatever their scores), 1 if a grader fault left one ungraded."""
+        return 1 if self.faults else 0
+
+
+def _exercises(target: str) -> list[dict[str, Any]]:
+    from grader.catalog import UnknownExercise, select
+
+    try:
+        chosen = select(target)
+    except UnknownExercise as exc:
+        raise BatchUsageError(str(exc)) from None
+    return [{"id": e.id, "title": e.title, "max_score": e.max_score,
+             "checks": [{"id": c.id, "title": c.title, "points": float(c.points)} for c in e.checks]}
+            for e in chosen]
+
+
+def _check_folders(submissions: Path, out: Path) -> None:
+    if not submissions.is_dir():
+        raise BatchUsageError(f"SUBMISSIONS {submissions} is not a folder")
+    if out == submissions or submissions in out.parents:
+        raise BatchUsageError(f"--out {out} is inside SUBMISSIONS {submissions}: it would be graded as a student")
+    if out.exists() and not out.is_dir():
+        raise BatchUsageError(f"--out {out} exists and is not a folder")
+
+
+def _seed(seed: int | None, store: OutputStore) -> int:
+    if seed is not None:
+        return seed
+    previous = store.read_batch().get("seed")
+    if isinstance(previous, int) and 0 <= previous < 2**31:
+        return previous
+    from grader.engine import new_seed
+
+    return new_seed()
+
+
+def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: str = "all",
+              limits: Limits = Limits(), force: bool = False, executor: Executor | None = None,
+              progress: BatchProgress | None = None, unpack: UnpackLimits = UnpackLimits()) -> BatchResult:
+    """Grade every student in ``submissions`` into ``out``; see the module docstring.
+
+    ``target`` restricts the exercises (``all``, a topic or an exercise id);
+    ``force`` grades again students whose stored results are still valid;
+    ``executor`` defaults to :class:`LocalExecutor` with all cores.
+    Raises :class:`BatchUsageError` before grading anything if the batch
+    cannot start; a bad submission or a grader fault never stops it.
+    """
+    t0 = time.perf_counter()
+    started = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    _check_folders(submissions, out)
+    if executor is not None:
+        executor.start()  # e.g. job processes import torch while this one reads the catalog
+    exercises = _exercises(target)
+    found = discover(submissions)
+    store = OutputStore(out)
+    settings = BatchSettings(seed=_seed(seed, store), target=target, fingerprint=grader_fingerprint(),
+                             limits=limits, unpack=unpack)
+    store.write_batch({"seed": settings.seed, "target": target, "grader_version": __version__,
+                       "fingerprint": settings.fingerprint, "submissions": str(submissions), "started_at": started})
+    records: dict[str, StudentRecord] = {}
+    todo = []
+    for entry in found.entries:
+        reused = None if force else store.reusable(entry.student, read_task(entry, settings).key)
+        if reused is not None:
+            records[entry.student] = reused
+        else:
+            todo.append(entry)
+    progress = progress or SilentProgress()
+    progress.start(total=len(todo), reused=len(records))
+    fresh: set[str] = set()
+    workers: list[dict[str, Any]] = []
+    executor = executor or (LocalExecutor() if todo else None)
+    try:
+        if todo and executor is not None:
+            for outcome in executor.run((read_task(e, settings) for e in todo), settings):
+                store.save(outcome)
+                records[outcome.record.student] = outcome.record
+                fresh.add(outcome.record.student)
+                workers.append(outcome.worker)
+                progress.advance(outcome.record)
+    finally:
+        progress.finish()
+    ordered = tuple(records[e.student] for e in found.entries if e.student in records)
+    result = BatchResult(out=out, seed=settings.seed, target=target, records=ordered, fresh=frozenset(fresh),
+                         ignored=tuple(found.ignored), duration=time.perf_counter() - t0,
+                         executor=executor.describe() if todo and executor is not None else "none (nothing to grade)",
+                         workers=tuple(workers))
+    _write_class_files(result, store, settings, exercises, started)
+    return result
+
+
+def _write_class_files(result: BatchResult, store: OutputStore, settings: BatchSettings,
+                       exercises: list[dict[str, Any]], started: str) -> None:
+    from grader.render.class_report import render_class_report
+
+    stats = class_stats(result.records)
+    generated = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    meta = {"seed": settings.seed, "grader_version": __version__, "fingerprint": settings.fingerprint,
+            "target": settings.target, "executor": result.executor, "generated_at": generated}
+    batch = {**meta, "started_at": started, "duration": result.duration,
+             "limits": settings.key_limits(), "ignored": list(result.ignored)}
+    store.write_text("grades.csv", grades_csv(result.records, [e["id"] for e in exercises]))
+    summary = summary_dict(result.records, stats, batch=batch, exercises=exercises, fresh=set(result.fresh))
+    store.write_text("summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    store.write_text("index.html", render_class_report(result.records, stats, meta=meta, exercises=exercises))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pytest
 
 from grader.catalog import select
 from grader.engine import GradeOptions, grade
 from grader.paths import project_root
-from grader.results import CheckResult, RunResult
+from grader.results import CheckResult, RunResult, Status
 from grader.sandbox.client import WorkerPool
 from grader.sandbox.limits import Limits
 
@@ -63,3 +63,29 @@ def check(run: RunResult, exercise: str, check_id: str) -> CheckResult:
 def text_of(result: CheckResult) -> str:
     """Everything a student reads about a check: feedback, case, hints."""
     return "\n".join([result.feedback, result.failing_case, *result.hints])
+
+
+def expect(run: RunResult, exercise: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = (),
+           absent: dict[str, Iterable[str]] | None = None, line_of: dict[str, str] | None = None) -> None:
+    """Assert a run's verdicts: ``fails`` maps a check id to substrings its feedback, case and
+    hints must contain (and it must score 0); ``passes`` lists checks that earn full points;
+    ``absent`` maps a check id to substrings that must not appear; ``line_of`` maps a check id to
+    text of the student's line the failure points at."""
+    for check_id, needles in fails.items():
+        result = check(run, exercise, check_id)
+        text = text_of(result)
+        assert result.status is Status.FAILED, f"{check_id} should fail, got {result.status}:\n{text}"
+        assert result.score == 0, check_id
+        for needle in needles:
+            assert needle in text, f"{check_id}: {needle!r} not in the feedback:\n{text}"
+    for check_id in passes:
+        result = check(run, exercise, check_id)
+        assert result.status is Status.PASSED, f"{check_id} should pass:\n{text_of(result)}"
+        assert result.score == result.max_score
+    for check_id, needles in (absent or {}).items():
+        text = text_of(check(run, exercise, check_id))
+        for needle in needles:
+            assert needle not in text, f"{check_id}: {needle!r} should not be in the feedback:\n{text}"
+    for check_id, source in (line_of or {}).items():
+        location = check(run, exercise, check_id).location
+        assert location is not None and source in location.source, (check_id, location)

@@ -16,30 +16,10 @@ from typing import Any, Iterable
 import pytest
 
 from grader.results import RunResult, Status
-from tests.conftest import ROOT, check, text_of
+from tests.conftest import ROOT, check, expect, text_of
 
 FIXED_REFERENCE = (ROOT / "solutions" / "model_construction" / "fixed_hidden_mlp.py").read_text()
 
-
-def expect(run: RunResult, exercise: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = (),
-           absent: dict[str, Iterable[str]] | None = None) -> None:
-    """``fails``: check id -> substrings its feedback/case/hints must contain;
-    ``passes``: check ids that must pass; ``absent``: check id -> substrings that must not appear."""
-    for check_id, needles in fails.items():
-        result = check(run, exercise, check_id)
-        text = text_of(result)
-        assert result.status is Status.FAILED, f"{check_id} should fail, got {result.status}:\n{text}"
-        assert result.score == 0, check_id
-        for needle in needles:
-            assert needle in text, f"{check_id}: {needle!r} not in the feedback:\n{text}"
-    for check_id in passes:
-        result = check(run, exercise, check_id)
-        assert result.status is Status.PASSED, f"{check_id} should pass:\n{text_of(result)}"
-        assert result.score == result.max_score
-    for check_id, needles in (absent or {}).items():
-        text = text_of(check(run, exercise, check_id))
-        for needle in needles:
-            assert needle not in text, f"{check_id}: {needle!r} should not be in the feedback:\n{text}"
 
 
 def case(id: str, source: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = (),

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 import pytest
 
 from grader.results import RunResult, Status
-from tests.conftest import ROOT, check, text_of
+from tests.conftest import ROOT, check, expect, text_of
 
 
 def variant(rel: str, *edits: tuple[str, str]) -> str:
@@ -24,24 +24,6 @@ def variant(rel: str, *edits: tuple[str, str]) -> str:
         text = text.replace(old, new)
     return text
 
-
-def expect(run: RunResult, exercise: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = (),
-           line_of: dict[str, str] | None = None) -> None:
-    """``fails``: check id -> substrings of its feedback, case and hints; ``passes``: check ids that
-    pass; ``line_of``: check id -> text of the student's line the failure points at."""
-    for check_id, needles in fails.items():
-        result = check(run, exercise, check_id)
-        text = text_of(result)
-        assert result.status is Status.FAILED, f"{check_id} should fail, got {result.status}:\n{text}"
-        assert result.score == 0
-        for needle in needles:
-            assert needle in text, f"{check_id}: {needle!r} not in the feedback:\n{text}"
-    for check_id in passes:
-        result = check(run, exercise, check_id)
-        assert result.status is Status.PASSED, f"{check_id} should pass:\n{text_of(result)}"
-    for check_id, source in (line_of or {}).items():
-        location = check(run, exercise, check_id).location
-        assert location is not None and source in location.source, (check_id, location)
 
 
 def case(id: str, source: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = (),
@@ -101,7 +83,7 @@ ACCESS_CASES = [
 @pytest.mark.parametrize(PARAMS, ACCESS_CASES)
 def test_access_bugs(grade_files, source, fails, passes, line_of):
     run = grade_files({"parameters/access.py": source}, ACCESS)
-    expect(run, ACCESS, fails, passes, line_of)
+    expect(run, ACCESS, fails, passes, line_of=line_of)
 
 
 def test_access_accepts_torch_size_and_ordered_dict(grade_files):
@@ -147,7 +129,7 @@ NESTED_CASES = [
 @pytest.mark.parametrize(PARAMS, NESTED_CASES)
 def test_nested_bugs(grade_files, source, fails, passes, line_of):
     run = grade_files({"parameters/nested.py": source}, NESTED)
-    expect(run, NESTED, fails, passes, line_of)
+    expect(run, NESTED, fails, passes, line_of=line_of)
 
 # ---------------------------------------------------------------------------------------------- init
 
@@ -230,7 +212,7 @@ INIT_CASES = [
 @pytest.mark.parametrize(PARAMS, INIT_CASES)
 def test_init_bugs(grade_files, source, fails, passes, line_of):
     run = grade_files({"parameters/init.py": source}, INIT)
-    expect(run, INIT, fails, passes, line_of)
+    expect(run, INIT, fails, passes, line_of=line_of)
 
 # ---------------------------------------------------------------------------------------------- tying
 
@@ -270,4 +252,4 @@ TYING_CASES = [
 @pytest.mark.parametrize(PARAMS, TYING_CASES)
 def test_tying_bugs(grade_files, source, fails, passes, line_of):
     run = grade_files({"parameters/tying.py": source}, TYING)
-    expect(run, TYING, fails, passes, line_of)
+    expect(run, TYING, fails, passes, line_of=line_of)

@@ -19,23 +19,10 @@ import pytest
 import torch
 
 from grader.results import RunResult, Status
-from tests.conftest import check, text_of
+from tests.conftest import check, expect, text_of
 
 PARAMS = "source, fails, passes"
 
-
-def expect(run: RunResult, exercise: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = ()) -> None:
-    """``fails``: check id -> substrings its feedback/case/hints must contain; ``passes``: check ids that pass."""
-    for check_id, needles in fails.items():
-        result = check(run, exercise, check_id)
-        text = text_of(result)
-        assert result.status is Status.FAILED, f"{check_id} should fail, got {result.status}:\n{text}"
-        assert result.score == 0, check_id
-        for needle in needles:
-            assert needle in text, f"{check_id}: {needle!r} not in the feedback:\n{text}"
-    for check_id in passes:
-        result = check(run, exercise, check_id)
-        assert result.status is Status.PASSED, f"{check_id} should pass:\n{text_of(result)}"
 
 
 def case(id: str, source: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = ()) -> Any:

@@ -254,7 +254,7 @@ def in_process_floor(folders: Path, n: int, target: str, jobs: int) -> dict[str,
             per_student.append(time.perf_counter() - t0)
     total = sum(per_student)
     return {"students": n, "sum_s": total, "mean_s": statistics.fmean(per_student), "jobs": jobs,
-            "floor_s": total / jobs, "loadavg_after": os.getloadavg()}
+            "floor_s": total / jobs, "per_student_s": per_student, "loadavg_after": os.getloadavg()}
 
 
 def fresh_processes(folders: Path, target: str, sample: int, tmp: Path) -> dict[str, Any]:
@@ -319,6 +319,10 @@ def main() -> None:
         report["floor"] = in_process_floor(folders, args.students, args.only, args.jobs)
         print(f"fresh processes on {args.sample} students …", flush=True)
         report["fresh"] = fresh_processes(folders, args.only, args.sample, tmp)
+    per_student = report["floor"]["per_student_s"]
+    for r in runs:  # the floor of the same students (the first n), for every class size
+        r["floor_s"] = sum(per_student[:r["students"]]) / args.jobs
+        r["batch_over_floor"] = r["wall_s"] / r["floor_s"]
     big = runs[-1]
     fresh_seq = report["fresh"]["mean_s"] * args.students
     report["ratios"] = {
@@ -339,12 +343,13 @@ def _print(report: dict[str, Any]) -> None:
     n, jobs = report["students"], report["jobs"]
     print(f"\n{n} students × {report['exercises']} exercises ({report['target']}), {jobs} jobs, "
           f"{report['cpus']} CPUs")
-    print(f"{'grade batch':24s} {'students':>8s} {'wall s':>8s} {'students/s':>10s} {'s/student':>9s} "
-          f"{'grading/jobs s':>14s} {'orchestration s':>15s} {'load after':>10s}")
+    print(f"{'grade batch':12s} {'students':>8s} {'wall s':>8s} {'students/s':>10s} {'s/student':>9s} "
+          f"{'grading/jobs s':>14s} {'orchestration s':>15s} {'floor s':>8s} {'/floor':>7s} {'load after':>10s}")
     for r in report["batch"]:
-        print(f"{'':24s} {r['students']:8d} {r['wall_s']:8.1f} {r['students_per_s']:10.2f} "
+        print(f"{'':12s} {r['students']:8d} {r['wall_s']:8.1f} {r['students_per_s']:10.2f} "
               f"{r['wall_s'] / r['students']:9.3f} {r['grading_sum_over_jobs_s']:14.1f} "
-              f"{r['orchestration_s']:15.1f} {r['loadavg_after'][0]:10.2f}")
+              f"{r['orchestration_s']:15.1f} {r['floor_s']:8.1f} {r['batch_over_floor']:7.2f} "
+              f"{r['loadavg_after'][0]:10.2f}")
     s = report["scaling"]
     print(f"linear fit: t = {s['intercept_s']:.1f} s + {s['seconds_per_student']:.3f} s × students, "
           f"R² = {s['r2']:.4f}")

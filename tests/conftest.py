@@ -65,7 +65,7 @@ def text_of(result: CheckResult) -> str:
     return "\n".join([result.feedback, result.failing_case, *result.hints])
 
 
-def expect(run: RunResult, exercise: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = (),
+def expect(run: RunResult, exercise: str, fails: dict[str, Iterable[str]], passes: Iterable[str] = (), *,
            absent: dict[str, Iterable[str]] | None = None, line_of: dict[str, str] | None = None) -> None:
     """Assert a run's verdicts: ``fails`` maps a check id to substrings its feedback, case and
     hints must contain (and it must score 0); ``passes`` lists checks that earn full points;

@@ -97,4 +97,4 @@ LAZY_CASES = [
 @pytest.mark.parametrize(PARAMS, LAZY_CASES)
 def test_lazy_mlp_bugs(grade_files, source, fails, passes, line_of):
     run = grade_files({"lazy_init/lazy_mlp.py": source}, LAZY)
-    expect(run, LAZY, fails, passes, line_of)
+    expect(run, LAZY, fails, passes, line_of=line_of)

@@ -123,7 +123,7 @@ class MLP(nn.Module):
 @pytest.mark.parametrize(PARAMS, MLP_CASES)
 def test_mlp_bug(grade_files, source, fails, passes, absent):
     run = grade_files({"model_construction/mlp.py": source}, MLP_ID)
-    expect(run, MLP_ID, fails, passes, absent)
+    expect(run, MLP_ID, fails, passes, absent=absent)
 
 
 # ------------------------------------------------------------------------------------ my_sequential
@@ -244,7 +244,7 @@ class MySequential(nn.Module):
 @pytest.mark.parametrize(PARAMS, SEQ_CASES)
 def test_my_sequential_bug(grade_files, source, fails, passes, absent):
     run = grade_files({"model_construction/my_sequential.py": source}, SEQ_ID)
-    expect(run, SEQ_ID, fails, passes, absent)
+    expect(run, SEQ_ID, fails, passes, absent=absent)
 
 
 # --------------------------------------------------------------------------------- fixed_hidden_mlp
@@ -348,7 +348,7 @@ FIXED_CASES = [
 @pytest.mark.parametrize(PARAMS, FIXED_CASES)
 def test_fixed_hidden_mlp_bug(grade_files, source, fails, passes, absent):
     run = grade_files({"model_construction/fixed_hidden_mlp.py": source}, FIXED_ID)
-    expect(run, FIXED_ID, fails, passes, absent)
+    expect(run, FIXED_ID, fails, passes, absent=absent)
 
 
 # ------------------------------------------------------------------------------------------ nest_mlp
@@ -427,7 +427,7 @@ class NestMLP(nn.Module):
 def test_nest_mlp_bug(grade_files, source, fails, passes, absent):
     run = grade_files({"model_construction/nest_mlp.py": source,
                        "model_construction/fixed_hidden_mlp.py": FIXED_REFERENCE}, NEST_ID)
-    expect(run, NEST_ID, fails, passes, absent)
+    expect(run, NEST_ID, fails, passes, absent=absent)
 
 
 def test_nest_mlp_without_its_fixed_hidden_mlp(grade_files):
@@ -508,7 +508,7 @@ PAR_CASES = [
 @pytest.mark.parametrize(PARAMS, PAR_CASES)
 def test_parallel_bug(grade_files, source, fails, passes, absent):
     run = grade_files({"model_construction/parallel.py": source}, PAR_ID)
-    expect(run, PAR_ID, fails, passes, absent)
+    expect(run, PAR_ID, fails, passes, absent=absent)
 
 
 # --------------------------------------------------------------------------------------------- stack
@@ -574,7 +574,7 @@ def stack(make_block, n):
 @pytest.mark.parametrize(PARAMS, STACK_CASES)
 def test_stack_bug(grade_files, source, fails, passes, absent):
     run = grade_files({"model_construction/stack.py": source}, STACK_ID)
-    expect(run, STACK_ID, fails, passes, absent)
+    expect(run, STACK_ID, fails, passes, absent=absent)
     assert all(c.status is not Status.ERROR for c in run.checks), [c.feedback for c in run.checks]
 
 
@@ -735,7 +735,7 @@ class MultiHead(nn.Module):
 @pytest.mark.parametrize(PARAMS, CONT_CASES)
 def test_containers_bug(grade_files, source, fails, passes, absent):
     run = grade_files({"model_construction/containers.py": source}, CONT_ID)
-    expect(run, CONT_ID, fails, passes, absent)
+    expect(run, CONT_ID, fails, passes, absent=absent)
 
 
 def test_unknown_head_failure_points_at_the_raise(grade_files):

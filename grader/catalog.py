@@ -1,7 +1,11 @@
 """What exercises exist: id, title, file, checks and points.
 
 Each topic declares its exercises in ``grader/suites/<topic>.py`` as a module
-level ``EXERCISES`` list; adding an exercise needs nothing else.
+level ``EXERCISES`` list; adding an exercise needs nothing else. Hidden checks
+(graded by `grade batch` and `grade ci`, not by `grade exercise`) are declared
+apart, in ``grader/hidden/<topic>.py`` as a ``HIDDEN`` dict from exercise id to
+checks: the catalog appends them to their exercise, marked ``hidden``, and a
+student release leaves that package out.
 
 Example:
     >>> ex = find("model_construction/mlp")
@@ -10,9 +14,11 @@ Example:
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 
 from grader.checks.base import Check
@@ -61,6 +67,22 @@ class Exercise:
     def max_score(self) -> float:
         return float(sum(c.points for c in self.checks))
 
+    def public(self) -> "Exercise":
+        """The exercise with its public checks only (what `grade exercise` grades)."""
+        return dataclasses.replace(self, checks=tuple(c for c in self.checks if not is_hidden(c)))
+
+
+def is_hidden(check: Any) -> bool:
+    """Whether ``check`` runs only in instructors' grading (batch, ci)."""
+    return bool(getattr(check, "hidden", False))
+
+
+def as_hidden(check: Any) -> Any:
+    """``check`` marked hidden (a wrapper's inner check is marked: wrappers read its flag)."""
+    if dataclasses.is_dataclass(check) and any(f.name == "inner" for f in dataclasses.fields(check)):
+        return dataclasses.replace(check, inner=as_hidden(check.inner))
+    return dataclasses.replace(check, hidden=True)
+
 
 @lru_cache(maxsize=1)
 def all_exercises() -> tuple[Exercise, ...]:
@@ -70,11 +92,35 @@ def all_exercises() -> tuple[Exercise, ...]:
     found: list[Exercise] = []
     for info in sorted(pkgutil.iter_modules(suites.__path__), key=lambda i: _TOPIC_ORDER.get(i.name, 99)):
         module = importlib.import_module(f"grader.suites.{info.name}")
-        found.extend(getattr(module, "EXERCISES", ()))
+        for exercise in getattr(module, "EXERCISES", ()):
+            declared = [c.id for c in exercise.checks if is_hidden(c)]
+            if declared:
+                raise ValueError(f"{exercise.id}: checks {declared} are marked hidden in grader/suites/; declare "
+                                 f"hidden checks in grader/hidden/ so that a student release leaves them out")
+            found.append(exercise)
     ids = [e.id for e in found]
     if len(set(ids)) != len(ids):
         raise ValueError(f"an exercise id is declared twice: {ids}")
-    return tuple(found)
+    hidden = _hidden_checks()
+    unknown = sorted(set(hidden) - set(ids))
+    if unknown:
+        raise ValueError(f"grader/hidden/ declares checks for unknown exercises: {unknown}")
+    return tuple(dataclasses.replace(e, checks=e.checks + tuple(as_hidden(c) for c in hidden.get(e.id, ())))
+                 for e in found)
+
+
+def _hidden_checks() -> dict[str, list[Any]]:
+    """Every ``HIDDEN`` declaration of ``grader/hidden/`` (absent from a student release)."""
+    try:
+        import grader.hidden as hidden
+    except ModuleNotFoundError:
+        return {}
+    out: dict[str, list[Any]] = {}
+    for info in sorted(pkgutil.iter_modules(hidden.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"grader.hidden.{info.name}")
+        for exercise_id, checks in getattr(module, "HIDDEN", {}).items():
+            out.setdefault(exercise_id, []).extend(checks)
+    return out
 
 
 _TOPIC_ORDER = {"model_construction": 0, "parameters": 1, "lazy_init": 2, "custom_layers": 3,

@@ -49,6 +49,7 @@ class GradeOptions:
     examples_scale: float = 1.0
     include_hidden: bool = True
     sandbox: SandboxPolicy = SandboxPolicy()
+    expected: Path | None = None  # replay recorded expected values from here instead of running the references
 
 
 class References:
@@ -72,11 +73,33 @@ class References:
         return ReferenceRunner(module, self.root)
 
 
+class RecordedReferences:
+    """Expected values replayed from recordings (a student release): no reference code runs."""
+
+    def __init__(self, folder: Path, seed: int) -> None:
+        self.folder, self.seed = folder, seed
+
+    def runner(self, exercise: Exercise) -> Any:
+        from grader.expected import Recording, ReplayReference
+
+        try:
+            recording = Recording.load(self.folder, exercise.id)
+        except (OSError, ValueError) as exc:
+            raise GraderFault(f"no usable recording of the expected values of {exercise.id}: {exc}") from exc
+        if recording.seed != self.seed:
+            raise GraderFault(f"the expected values of {exercise.id} were recorded for seed {recording.seed}, "
+                              f"not {self.seed}")
+        return ReplayReference(recording)
+
+
 def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None = None,
           options: GradeOptions = GradeOptions(), pool: WorkerPool | None = None,
-          on_exercise: Callable[[ExerciseResult], None] | None = None, student: str = "") -> RunResult:
+          on_exercise: Callable[[ExerciseResult], None] | None = None, student: str = "",
+          references: Any = None) -> RunResult:
     """Grade ``exercises`` of the submission folder ``submission``; returns the run's result.
 
+    The expected values come from ``references`` when given (anything with ``runner(exercise)``),
+    else from recordings when ``options.expected`` is set, else from the reference solutions.
     Raises SandboxUnavailable (naming what is missing) when ``options.sandbox.require`` and
     this machine cannot confine workers fully."""
     seed = new_seed() if seed is None else seed
@@ -86,7 +109,9 @@ def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None
     pool.warm_up()
     if options.sandbox.require:
         pool.check_sandbox(options.sandbox)
-    references = References(options.solutions or default_solutions())
+    if references is None:
+        references = (RecordedReferences(options.expected, seed) if options.expected is not None
+                      else References(options.solutions or default_solutions()))
     submission = submission.resolve()
     protections: tuple[str, ...] = ()
     results = []
@@ -103,7 +128,7 @@ def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None
 
 
 def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options: GradeOptions,
-                    pool: WorkerPool, references: References) -> tuple[ExerciseResult, tuple[str, ...]]:
+                    pool: WorkerPool, references: Any) -> tuple[ExerciseResult, tuple[str, ...]]:
     t0 = time.perf_counter()
     checks = [c for c in exercise.checks if options.include_hidden or not getattr(c, "hidden", False)]
     file = submission / exercise.path
@@ -160,6 +185,10 @@ def _run_check(check: Any, ctx: CheckContext, exercise: Exercise, root: Path) ->
         failure = Failure(died.message, location=loc, hints=_death_hints(died.message))
         return _failed(exercise, check, failure, root, duration=time.perf_counter() - t0), died.message
     except GraderFault as fault:
+        if type(fault).__name__ == "ReferenceUnavailable":
+            return _error(exercise, check, f"This check could not be judged from the expected values recorded in "
+                                           f"this release ({fault}); your instructor's grading judges it in full.",
+                          t0), ""
         return _error(exercise, check, f"Grader fault (not your fault): {fault}", t0), ""
     except Exception as exc:  # noqa: BLE001 - a bug of the grader must not look like the student's
         text = "".join(traceback.format_exception(exc))[-3000:]

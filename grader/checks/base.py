@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from grader.sandbox import codec
 from grader.sandbox.client import GraderFault, StudentError, Worker
@@ -66,6 +66,11 @@ class ReferenceRunner:
         """The live reference object behind ``handle`` (judge side only)."""
         return self.session.objects[handle]
 
+    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None) -> Any:
+        """``fn`` applied to the live object behind ``handle``: a judge-side value (a known mistake's
+        output, say) that a recording can store under ``label`` and ``inputs``."""
+        return fn(self.obj(handle))
+
 
 @dataclass
 class CheckContext:
@@ -74,7 +79,7 @@ class CheckContext:
     exercise: str
     module: str
     student: Worker | Runner
-    reference: ReferenceRunner
+    reference: Any  # ReferenceRunner, or a recording / replaying one (grader.expected)
     seed: int
     submission_root: Path
     max_examples_scale: float = 1.0
@@ -82,6 +87,17 @@ class CheckContext:
 
     def examples(self, n: int) -> int:
         return max(1, round(n * self.max_examples_scale))
+
+    @property
+    def casebook(self) -> Any:
+        """Where fixed case lists go when expected values are recorded or replayed; None when live."""
+        return getattr(self.reference, "casebook", None)
+
+    @property
+    def recording(self) -> bool:
+        """True while `grade release` records the reference's answers: checks then also compute the
+        judge-side values a failure would need (known mistakes' outputs)."""
+        return bool(getattr(self.reference, "recording_mode", False))
 
 
 def derive_seed(*parts: Any) -> int:

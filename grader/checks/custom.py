@@ -42,6 +42,6 @@ class Custom:
             self.examine(ctx, case, derive_seed(base, repr(sorted(case.items()))))
 
         failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults)
+                          extra=self.defaults, book=ctx.casebook, key=self.id)
         if failure is not None:
             raise failure

@@ -138,7 +138,7 @@ class Device:
                 self.on_device(ctx, spec, shaped, seed, "cuda")
 
         failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults)
+                          extra=self.defaults, book=ctx.casebook, key=self.id)
         if failure is not None:
             raise failure
 
@@ -202,14 +202,18 @@ def _reference_on_meta(ctx: CheckContext, spec: Spec, shaped: list[Shaped], seed
     first operation on ``meta`` in a process imports ``torch._dynamo`` (about a second), which the
     judge need not pay.
     """
-    ref = ctx.reference.obj(ctx.reference.request("build", spec=spec.node, seed=seed)["handle"])
-    args = [torch.zeros(shape, dtype=getattr(torch, dtype)) for shape, dtype in shaped]
-    try:
-        with torch.no_grad():
-            out = ref(*args)
-    except Exception as exc:  # noqa: BLE001 - the reference failing is the grader's problem
-        raise GraderFault(f"the reference {spec} failed on {shaped}: {type(exc).__name__}: {exc}") from exc
-    info = describe_output(out)
+    ref = ctx.reference.request("build", spec=spec.node, seed=seed)["handle"]
+
+    def on_cpu(module: Any) -> dict[str, Any]:
+        args = [torch.zeros(shape, dtype=getattr(torch, dtype)) for shape, dtype in shaped]
+        try:
+            with torch.no_grad():
+                out = module(*args)
+        except Exception as exc:  # noqa: BLE001 - the reference failing is the grader's problem
+            raise GraderFault(f"the reference {spec} failed on {shaped}: {type(exc).__name__}: {exc}") from exc
+        return describe_output(out)
+
+    info = dict(ctx.reference.derive(ref, "output on meta", on_cpu, inputs=[[list(s), d] for s, d in shaped]))
     if "device" in info:
         info["device"] = "meta"
     return info

@@ -24,14 +24,22 @@ __all__ = ["explore"]
 
 
 def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, seed: int,
-            max_examples: int, extra: tuple[Any, ...] = ()) -> Failure | None:
+            max_examples: int, extra: tuple[Any, ...] = (), book: Any = None, key: str = "") -> Failure | None:
     """Run ``examine`` on drawn cases; return the failure hypothesis shrank to, if any.
 
     ``examine`` raises :class:`Failure` to fail a case. Any other exception
     (a dead worker, a grader fault) propagates unchanged. ``extra`` cases (the
     catalog's default sizes) are tried after the drawn ones, so that a failure
     is still shown at its smallest.
+
+    With a ``book`` (a :class:`grader.expected.cases.CaseBook`: expected values
+    recorded or replayed) nothing shrinks: the cases hypothesis draws when
+    nothing fails, and ``extra``, are examined smallest first, and the first
+    failure is returned; ``key`` names the check in the book.
     """
+    if book is not None:
+        return _explore_fixed(cases, examine, seed=seed, max_examples=max_examples, extra=extra, book=book,
+                              key=key)
     failures: list[Failure] = []
     escapes: list[BaseException] = []
 
@@ -65,6 +73,28 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
             raise escapes[0] from None
         raise
     for case in extra:
+        try:
+            examine(case)
+        except Failure as failure:
+            failure.drawn = case  # type: ignore[attr-defined]
+            return failure
+    return None
+
+
+def _explore_fixed(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, seed: int,
+                   max_examples: int, extra: tuple[Any, ...], book: Any, key: str) -> Failure | None:
+    drawn: list[Any] = []
+
+    @settings(max_examples=max_examples, database=None, deadline=None, derandomize=False,
+              suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate),
+              verbosity=Verbosity.quiet, print_blob=False)
+    @hypothesis_seed(seed)
+    @given(cases)
+    def collect(case: Any) -> None:
+        drawn.append(case)
+
+    collect()
+    for case in book.settle(key, [*drawn, *extra]):
         try:
             examine(case)
         except Failure as failure:

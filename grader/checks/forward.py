@@ -14,7 +14,7 @@ from typing import Any, Callable
 import torch
 from hypothesis import strategies as st
 
-from grader.checks.base import CheckContext, Failure, derive_seed
+from grader.checks.base import CheckContext, Failure, GraderFault, derive_seed
 from grader.checks.explore import explore
 from grader.checks.pair import build_pair, describe_inputs, student_call
 from grader.compare import Tolerance, compare
@@ -67,10 +67,14 @@ class Forward:
             out = student_call(ctx, "forward", doing=f"`{spec}`", case=f"{shown}\n{call}",
                                handle=pair.student, args=args, kwargs=kwargs)["output"]
             expected = ctx.reference.request("forward", handle=pair.reference, args=args, kwargs=kwargs)["output"]
+            if ctx.recording:  # a replay needs the known mistakes' outputs of every case, failing or not
+                for i, mistake in enumerate(self.mistakes):
+                    _mistake_output(ctx, i, mistake, pair.reference, args, kwargs)
             diff = compare(out, expected, tol=self.tol)
             if diff is None:
                 return
-            hints = [m.hint for m in self.mistakes if _matches(m, ctx, pair.reference, args, kwargs, out, self.tol)]
+            hints = [m.hint for i, m in enumerate(self.mistakes)
+                     if _matches(ctx, i, m, pair.reference, args, kwargs, out, self.tol)]
             note = pair.alignment_note()
             loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student)["locations"]
             where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
@@ -81,16 +85,28 @@ class Forward:
             raise Failure(text, hints=hints, location=where, case=f"{shown}\n{call}")
 
         failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults)
+                          extra=self.defaults, book=ctx.casebook, key=self.id)
         if failure is not None:
             raise failure
 
 
-def _matches(mistake: Mistake, ctx: CheckContext, handle: int, args: list[Any], kwargs: dict[str, Any],
+def _mistake_output(ctx: CheckContext, index: int, mistake: Mistake, handle: int, args: list[Any],
+                    kwargs: dict[str, Any]) -> Any:
+    """What the known mistake would output here (None when it cannot even run)."""
+    def wrong(module: Any) -> Any:
+        try:
+            with torch.no_grad():
+                return mistake.output(module, *args, **kwargs)
+        except Exception:  # noqa: BLE001 - a mistake that cannot run does not match
+            return None
+
+    return ctx.reference.derive(handle, f"mistake {index}", wrong, inputs=[args, kwargs])
+
+
+def _matches(ctx: CheckContext, index: int, mistake: Mistake, handle: int, args: list[Any], kwargs: dict[str, Any],
              actual: Any, tol: Tolerance | None) -> bool:
     try:
-        with torch.no_grad():
-            wrong = mistake.output(ctx.reference.obj(handle), *args, **kwargs)
-    except Exception:  # noqa: BLE001 - a mistake that cannot even run does not match
+        wrong = _mistake_output(ctx, index, mistake, handle, args, kwargs)
+    except GraderFault:  # a replay without this value: no hint rather than a wrong one
         return False
-    return compare(actual, wrong, tol=tol) is None
+    return wrong is not None and compare(actual, wrong, tol=tol) is None

@@ -79,7 +79,7 @@ class Gradients:
                           location=where, case=f"{shown}\n{call}")
 
         failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults)
+                          extra=self.defaults, book=ctx.casebook, key=self.id)
         if failure is not None:
             raise failure
 

@@ -57,7 +57,7 @@ class Names:
                           hints=hints, location=where, case=f"net = {spec}")
 
         failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults)
+                          extra=self.defaults, book=ctx.casebook, key=self.id)
         if failure is not None:
             raise failure
 

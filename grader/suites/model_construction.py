@@ -367,31 +367,6 @@ def _head_choice(c: dict[str, Any]) -> str:
     return names[c["pick"] % len(names)]
 
 
-def _unknown_head(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
-    spec = _multihead(case)
-    pair = build_pair(ctx, spec, seed=seed, align=False)
-    X = randn(torch.Generator().manual_seed(seed), case["batch"], case["i"])
-    bad = "no_such_head"
-    shown = f"net = {spec}\nnet(X, {bad!r})"
-    raise_hint = "Raise `KeyError(head)` or a message that contains the head's name."
-    try:
-        out = ctx.student.request("forward", handle=pair.student, args=[X, bad])["output"]
-    except StudentError as err:
-        where = last_student_frame(err.frames)
-        if err.type != "KeyError":
-            raise Failure(f"An unknown head raised {err.type}: {err.message}; expected a KeyError.",
-                          hints=(raise_hint,), location=where, case=shown) from None
-        if bad not in err.message:
-            raise Failure(f"The KeyError for an unknown head does not name it: {err.message!r}.",
-                          hints=(raise_hint,), location=where, case=shown) from None
-        return
-    loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student).get("locations", {})
-    where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
-    what = "None" if out is None else "a value"
-    raise Failure(f"net(X, {bad!r}) returned {what}; an unknown head must raise KeyError naming it.",
-                  hints=(raise_hint,), location=where, case=shown)
-
-
 CONTAINERS = Exercise("model_construction/containers", "Tower and MultiHead: ModuleList and ModuleDict", (
     Names(id="tower_names", title="Tower: parameter names and shapes (layers.<i>.weight)", points=1,
           build=_tower, cases=_tower_cases),
@@ -406,8 +381,6 @@ CONTAINERS = Exercise("model_construction/containers", "Tower and MultiHead: Mod
     Forward(id="multihead_forward", title="MultiHead: forward(X, head) uses the named head", points=2,
             build=_multihead, inputs=lambda c, g: [randn(g, c["batch"], c["i"]), _head_choice(c)],
             cases=_head_cases, arg_names=("X", "head")),
-    Custom(id="unknown_head", title="MultiHead: an unknown head raises KeyError naming it", points=1,
-           examine=_unknown_head, cases=_head_cases, max_examples=3),
 ))
 
 EXERCISES = [MLP, MY_SEQUENTIAL, FIXED_HIDDEN_MLP, NEST_MLP, PARALLEL, STACK, CONTAINERS]

@@ -53,6 +53,7 @@ from hypothesis import strategies as st
 
 from grader.catalog import Exercise
 from grader.checks import CheckContext, Custom, Failure, Forward, Gradients, Mistake, Names, student_call
+from grader.checks.base import GraderFault
 from grader.checks.annotate import WithHints
 from grader.checks.distribution import Constant, MaskedUniform, Normal, Unchanged, Uniform, Zero
 from grader.checks.draw import batch, cases
@@ -93,12 +94,13 @@ def _param_kinds(net: torch.nn.Module) -> dict[str, set[str]]:
             "frozen": {n for n, p in unique.items() if not p.requires_grad}}
 
 
-def _shapes_problems(got: Any, want: dict[str, tuple[int, ...]], net: torch.nn.Module) -> tuple[str, list[str]]:
-    """How ``param_shapes``' answer differs from the reference's, and hints (empty text: same)."""
+def _shapes_problems(got: Any, want: dict[str, tuple[int, ...]], net: Spec,
+                     kinds: dict[str, set[str]]) -> tuple[str, list[str]]:
+    """How ``param_shapes``' answer differs from the reference's, and hints (empty text: same);
+    ``kinds`` is :func:`_param_kinds` of the reference network built from ``net``."""
     if not isinstance(got, dict):
         hint = "Return a dict: `{name: tuple(p.shape) for name, p in net.named_parameters()}`."
         return f"Expected a dict mapping each parameter name to its shape, got {describe_value(got)}.", [hint]
-    kinds = _param_kinds(net)
     missing = [k for k in want if k not in got]
     extra = [k for k in got if k not in want]
     if missing or extra:
@@ -135,7 +137,9 @@ def _param_shapes(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
     got = student_call(ctx, "value", doing="`param_shapes(net)`", case=shown,
                        spec=ex.param_shapes(handle(mine)).node, seed=seed)["value"]
     want = ctx.reference.request("value", spec=ex.param_shapes(handle(ref)).node, seed=seed)["value"]
-    problem, hints = _shapes_problems(got, dict(want), ctx.reference.obj(ref))
+    kinds = ctx.reference.derive(ref, "param_shapes: kinds of names",
+                                 lambda m: {k: sorted(v) for k, v in _param_kinds(m).items()})
+    problem, hints = _shapes_problems(got, dict(want), net, {k: set(v) for k, v in kinds.items()})
     if problem:
         raise Failure(f"Compared `param_shapes(net)` with the reference's answer.\n{problem}", hints=hints,
                       location=where_defined(ctx, ex.param_shapes), case=shown)
@@ -155,22 +159,28 @@ _COUNT_FILTER = {
 }
 
 
-def _count_hints(net: torch.nn.Module, trainable_only: bool, got: int) -> list[str]:
-    """Hints for the known mistakes (and their combinations) that give ``got`` on the reference
-    network: counting tied parameters twice, counting buffers, a wrong ``requires_grad`` filter.
-    On ``_ACCESS_DEFAULTS``' network the combinations give different counts."""
+def _count_table(net: torch.nn.Module) -> list[list[Any]]:
+    """What each known way of counting gives on ``net``: [counts tied twice, counts buffers, filter, total]."""
     keeps = {"all": lambda p: True, "trainable": lambda p: p.requires_grad, "frozen": lambda p: not p.requires_grad}
-    right = "trainable" if trainable_only else "all"
-    matches = []
+    table = []
     for repeat in (False, True):
         params = [p for _, p in net.named_parameters(remove_duplicate=False)] if repeat else list(net.parameters())
         for buffers in (False, True):
             for name, keep in keeps.items():
                 total = sum(p.numel() for p in params if keep(p))
                 total += sum(b.numel() for b in net.buffers()) if buffers else 0
-                if total == got:
-                    matches.append({_COUNT_TIED: repeat, _COUNT_BUFFERS: buffers,
-                                    _COUNT_FILTER.get((trainable_only, name), ""): name != right})
+                table.append([repeat, buffers, name, total])
+    return table
+
+
+def _count_hints(table: list[list[Any]], trainable_only: bool, got: int) -> list[str]:
+    """Hints for the known mistakes (and their combinations) that give ``got`` on the reference
+    network whose :func:`_count_table` is ``table``: counting tied parameters twice, counting buffers,
+    a wrong ``requires_grad`` filter. On ``_ACCESS_DEFAULTS``' network the combinations give different
+    counts."""
+    right = "trainable" if trainable_only else "all"
+    matches = [{_COUNT_TIED: repeat, _COUNT_BUFFERS: buffers, _COUNT_FILTER.get((trainable_only, name), ""): name != right}
+               for repeat, buffers, name, total in table if total == got]
     if not matches:
         return []
     return [hint for hint, wrong in matches[0].items() if hint and all(m.get(hint) for m in matches) and wrong]
@@ -189,15 +199,32 @@ def _count_check(trainable_only: bool) -> Any:
         want = ctx.reference.request("value", spec=ex.count_params(handle(ref), **kwargs).node, seed=seed)["value"]
         return got, want, ref
 
+    def reference_table(ctx: CheckContext, seed: int) -> tuple[Any, list[list[Any]]]:
+        """The reference's count on the network where every known mistake gives a different count,
+        and what each mistake gives there."""
+        net = _ACCESS_DEFAULTS[0]["net"]
+        ref = ctx.reference.request("build", spec=net.node, seed=seed)["handle"]
+        want = ctx.reference.request("value", spec=ex.count_params(handle(ref), **kwargs).node, seed=seed)["value"]
+        return want, ctx.reference.derive(ref, "count_params: known mistakes", _count_table)
+
     def diagnose(ctx: CheckContext, seed: int) -> list[str]:
         """Hints from the network where every known mistake gives a different count."""
         net = _ACCESS_DEFAULTS[0]["net"]
-        got, want, ref = count(ctx, net, seed, f"{show(net)}\n{call}")
-        return _count_hints(ctx.reference.obj(ref), trainable_only, got) if got != want else []
+        shown = f"{show(net)}\n{call}"
+        mine = student_call(ctx, "build", doing="the network", case=shown, spec=net.node, seed=seed)["handle"]
+        got = student_call(ctx, "value", doing=f"`{call}`", case=shown,
+                           spec=ex.count_params(handle(mine), **kwargs).node, seed=seed)["value"]
+        try:
+            want, table = reference_table(ctx, seed)
+        except GraderFault:  # a replay that did not record this network: no hint rather than a wrong one
+            return []
+        return _count_hints(table, trainable_only, got) if got != want else []
 
     def examine(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
         net: Spec = case["net"]
         shown = f"{show(net)}\n{call}"
+        if ctx.recording:  # a replay needs what diagnose asks the reference
+            reference_table(ctx, seed)
         got, want, _ = count(ctx, net, seed, shown)
         if type(got) is int and got == want:
             return

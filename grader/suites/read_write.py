@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from grader.catalog import Exercise
 from grader.checks import CheckContext, Custom, Failure, student_call
-from grader.checks.base import student_error_failure
+from grader.checks.base import GraderFault, student_error_failure
 from grader.checks.draw import batch, cases, width
 from grader.checks.pair import randn
 from grader.compare import Tolerance, compare
@@ -307,9 +307,7 @@ _CKPT_TOL = Tolerance(rtol=1e-7, atol=1e-9)
 _ckpt_sizes = dict(i=width(1, 5), h=width(1, 6), o=width(1, 3), n=batch(2, 6),
                    k=st.integers(1, 4), m=st.integers(1, 4), lr=st.sampled_from([0.1, 0.05, 0.2, 0.01]))
 _sgd_cases = cases(**_ckpt_sizes, momentum=st.sampled_from([0.9, 0.5, 0.99]))
-_adam_cases = cases(**_ckpt_sizes)
 _SGD_DEFAULTS = ({"i": 4, "h": 8, "o": 2, "n": 6, "k": 3, "m": 2, "lr": 0.05, "momentum": 0.9},)
-_ADAM_DEFAULTS = ({"i": 4, "h": 8, "o": 2, "n": 6, "k": 3, "m": 2, "lr": 0.01},)
 
 
 def _model(c: dict[str, Any]) -> Spec:
@@ -394,10 +392,15 @@ def _resume(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
     r_model, r_opt = ref.new(seed_a)
     ref.train(r_model, r_opt, case["k"] + case["m"])
     expected = ref.state(r_model)
+    if ctx.recording:  # a replay needs every answer the hints below may ask for
+        _resume_hints(ctx, ref, case, expected, seed_a, seed_b)
     diff = compare(got, expected, tol=_CKPT_TOL)
     if diff is None:
         return
-    hints = _resume_hints(ctx, ref, case, got, seed_a, seed_b)
+    try:
+        hints = _resume_hints(ctx, ref, case, got, seed_a, seed_b)
+    except GraderFault:  # a replay that did not record this path: no hint rather than a wrong one
+        hints = []
     raise Failure(f"Compared model2's parameters after resuming with those of training {case['k']} + {case['m']} "
                   f"steps straight through.\n{diff}", hints=hints,
                   location=function_location(ctx, "load_checkpoint"), case=shown)
@@ -411,7 +414,6 @@ def _resume_hints(ctx: CheckContext, ref: _Trainer, case: dict[str, Any], got: d
     # the optimizer restarts fresh after k steps (its state was not saved or not restored)
     model, opt = ref.new(seed_a)
     ref.train(model, opt, k)
-    after_k = ctx.reference.obj(opt).state_dict()
     if compare(got, ref.state(model), tol=_CKPT_TOL) is None:
         return ["The model restored from the checkpoint did not change in the last training steps: the "
                 "optimizer updates other tensors than the model's parameters. `load_state_dict(..., "
@@ -434,7 +436,8 @@ def _resume_hints(ctx: CheckContext, ref: _Trainer, case: dict[str, Any], got: d
                 "`model` inside the function changes nothing for the caller)."]
     # the optimizer state restored but not the model's parameters
     model3, opt3 = ref.new(seed_b)
-    ctx.reference.obj(opt3).load_state_dict(after_k)
+    ctx.reference.derive(opt3, "load the state of opt after k steps",
+                         lambda o: o.load_state_dict(ctx.reference.obj(opt).state_dict()))
     ref.train(model3, opt3, m)
     if compare(got, ref.state(model3), tol=_CKPT_TOL) is None:
         return ["Your result equals restoring the optimizer but not the model's parameters: call "
@@ -507,8 +510,6 @@ CHECKPOINT = Exercise("read_write/checkpoint", "Checkpoints: resume training exa
     Custom(id="resume_sgd", title="SGD with momentum: k steps, save, load into fresh objects, m steps == k + m "
            "steps straight through", points=2, examine=_resume, cases=_sgd_cases, max_examples=4,
            defaults=_SGD_DEFAULTS),
-    Custom(id="resume_adam", title="Adam: k steps, save, load into fresh objects, m steps == k + m steps straight "
-           "through", points=2, examine=_resume, cases=_adam_cases, max_examples=4, defaults=_ADAM_DEFAULTS),
     Custom(id="epoch", title="load_checkpoint returns the saved epoch as an int", points=1, examine=_epoch,
            cases=_epoch_cases, max_examples=4),
     Custom(id="load_refuses_code", title="load_checkpoint refuses a file that would run code when unpickled",
@@ -537,15 +538,21 @@ class _Cloned:
         spec = _net(case)
         self.path = fresh_path(ctx, "clone.params")
         self.shown = f"net = {spec}   # in training mode\nclone_ = clone(net, {factory(spec)}, {self.path!r})"
-        ref = ctx.reference.request("build", spec=spec.node, seed=seed)["handle"]
-        self.reference = ctx.reference.obj(ref)
-        if case["arch"] == "batchnorm":  # running statistics that differ from a fresh layer's
-            gen = torch.Generator().manual_seed(seed)
-            bn = self.reference[1]
-            bn.running_mean.copy_(randn(gen, case["h"]))
-            bn.running_var.copy_(torch.rand(case["h"], generator=gen) + 0.5)
-            bn.num_batches_tracked.fill_(7)
-        self.state = {k: v.detach().clone() for k, v in self.reference.state_dict().items()}
+        self.reference = ctx.reference
+        self.ref = ctx.reference.request("build", spec=spec.node, seed=seed)["handle"]
+
+        def prepared_state(net: torch.nn.Module) -> dict[str, torch.Tensor]:
+            if case["arch"] == "batchnorm":  # running statistics that differ from a fresh layer's
+                gen = torch.Generator().manual_seed(seed)
+                bn = net[1]
+                bn.running_mean.copy_(randn(gen, case["h"]))
+                bn.running_var.copy_(torch.rand(case["h"], generator=gen) + 0.5)
+                bn.num_batches_tracked.fill_(7)
+            return {k: v.detach().clone() for k, v in net.state_dict().items()}
+
+        self.state = dict(ctx.reference.derive(self.ref, "clone: net's state", prepared_state))
+        self.params = set(ctx.reference.derive(self.ref, "clone: parameter names",
+                                               lambda net: sorted(name for name, _ in net.named_parameters())))
         self.net = ctx.student.request("build", spec=spec.node, seed=seed)["handle"]
         ctx.student.request("assign", handle=self.net, tensors=self.state)
         call = ex.clone(handle(self.net), factory(spec, counter="make"), self.path)
@@ -571,8 +578,11 @@ def _clone_outputs(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
         f"{(case['batch'], case['i'])}"
     student_call(ctx, "value", doing="`clone_.eval()`", case=shown, spec=handle(cl.clone).attr("eval")().node)
     got = student_call(ctx, "forward", doing="the clone", case=shown, handle=cl.clone, args=[X])["output"]
-    with torch.no_grad():
-        expected = cl.reference.eval()(X)
+    def eval_output(net: torch.nn.Module) -> torch.Tensor:
+        with torch.no_grad():
+            return net.eval()(X)
+
+    expected = cl.reference.derive(cl.ref, "clone: net.eval()(X)", eval_output, inputs=[X])
     diff = compare(got, expected)
     if diff is None:
         return
@@ -580,7 +590,7 @@ def _clone_outputs(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
     differ = [k for k, v in cl.state.items() if k in mine and compare(mine[k], v) is not None]
     missing = [k for k in cl.state if k not in mine]
     hints = []
-    params = {name for name, _ in cl.reference.named_parameters()}
+    params = cl.params
     if differ and not any(k in params for k in differ):
         hints.append(f"The clone's buffers {', '.join(differ[:4])} differ from net's (running statistics): save "
                      f"`net.state_dict()`, which holds the buffers too, not only the parameters.")

@@ -1,0 +1,51 @@
+"""A reference runner that answers live and writes down every answer under its content key.
+
+Example (inside `grade release`)::
+
+    recording = Recording(exercise.id, seed)
+    reference = RecordingReference(live_runner, recording)
+    ... grade with ``reference`` ...
+    recording.save(bundle / "grader" / "expected_values")
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from grader.checks.base import ReferenceRunner
+from grader.expected.cases import CaseBook
+from grader.expected.store import Recording
+from grader.expected.trace import Traces
+
+__all__ = ["RecordingReference"]
+
+
+class RecordingReference:
+    """Wraps the live :class:`ReferenceRunner`; records requests, answers, derived values and cases."""
+
+    recording_mode = True
+
+    def __init__(self, live: ReferenceRunner, recording: Recording) -> None:
+        self.live = live
+        self.recording = recording
+        self.traces = Traces()
+        self.casebook = CaseBook(recording, verify=False)
+
+    def request(self, op: str, **args: Any) -> dict[str, Any]:
+        key, mentioned = self.traces.key(op, args)
+        answer = self.live.request(op, **args)
+        self.traces.touched(mentioned, key)
+        stored = dict(answer)
+        if "handle" in answer:
+            self.traces.created(answer["handle"], key)
+            stored["handle"] = None
+        self.recording.answers[key] = stored
+        return answer
+
+    def obj(self, handle: int) -> Any:
+        return self.live.obj(handle)
+
+    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None) -> Any:
+        key, _ = self.traces.key(f"derive:{label}", {"handle": handle, "inputs": inputs})
+        value = fn(self.live.obj(handle))
+        self.recording.derived[key] = value
+        return value

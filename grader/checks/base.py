@@ -66,9 +66,11 @@ class ReferenceRunner:
         """The live reference object behind ``handle`` (judge side only)."""
         return self.session.objects[handle]
 
-    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None) -> Any:
+    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None,
+               mutates: bool = False) -> Any:
         """``fn`` applied to the live object behind ``handle``: a judge-side value (a known mistake's
-        output, say) that a recording can store under ``label`` and ``inputs``."""
+        output, say) that a recording can store under ``label`` and ``inputs``. Say ``mutates=True``
+        when ``fn`` changes the object, so that a recording tells its later answers apart."""
         return fn(self.obj(handle))
 
 

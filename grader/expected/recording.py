@@ -44,8 +44,11 @@ class RecordingReference:
     def obj(self, handle: int) -> Any:
         return self.live.obj(handle)
 
-    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None) -> Any:
-        key, _ = self.traces.key(f"derive:{label}", {"handle": handle, "inputs": inputs})
+    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None,
+               mutates: bool = False) -> Any:
+        key, mentioned = self.traces.key(f"derive:{label}", {"handle": handle, "inputs": inputs})
         value = fn(self.live.obj(handle))
+        if mutates:
+            self.traces.touched(mentioned, key)
         self.recording.derived[key] = value
         return value

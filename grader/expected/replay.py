@@ -57,8 +57,11 @@ class ReplayReference:
     def obj(self, handle: int) -> Any:
         raise ReferenceUnavailable("the reference's objects are not part of a student release")
 
-    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None) -> Any:
-        key, _ = self._key(f"derive:{label}", {"handle": handle, "inputs": inputs})
+    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None,
+               mutates: bool = False) -> Any:
+        key, mentioned = self._key(f"derive:{label}", {"handle": handle, "inputs": inputs})
         if key not in self.recording.derived:
             raise ReferenceUnavailable(f"no recorded value for {label}")
+        if mutates:
+            self.traces.touched(mentioned, key)
         return codec.decode(codec.encode(self.recording.derived[key]))

@@ -437,7 +437,7 @@ def _resume_hints(ctx: CheckContext, ref: _Trainer, case: dict[str, Any], got: d
     # the optimizer state restored but not the model's parameters
     model3, opt3 = ref.new(seed_b)
     ctx.reference.derive(opt3, "load the state of opt after k steps",
-                         lambda o: o.load_state_dict(ctx.reference.obj(opt).state_dict()))
+                         lambda o: o.load_state_dict(ctx.reference.obj(opt).state_dict()), mutates=True)
     ref.train(model3, opt3, m)
     if compare(got, ref.state(model3), tol=_CKPT_TOL) is None:
         return ["Your result equals restoring the optimizer but not the model's parameters: call "

@@ -1,0 +1,175 @@
+"""`grade release OUT`: build what students receive, and prove it grades like the full grader.
+
+Steps: copy the grader without ``grader/hidden/``; copy the stubs; record the
+references' answers while grading the solutions, the stubs and the mutants on
+the public checks; write the manifest, ``pyproject.toml`` and README; then
+replay every one of those submissions against the recordings and compare each
+check's status and score with the live grading, and scan the release for lines
+of the solutions.
+
+Example::
+
+    report = build_release(Path("release"), exercises=select("all"), seed=7, pool=pool)
+    report.ok   # True: replay verdicts equal live ones, no solution line inside
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from grader import __version__
+from grader.catalog import Exercise
+from grader.engine import GradeOptions, grade
+from grader.paths import project_root
+from grader.release.leaks import Leak, find_leaks
+from grader.release.manifest import EXPECTED_DIR_NAME, MANIFEST_NAME
+from grader.release.record import Known, record_expected, verdicts
+from grader.sandbox.client import WorkerPool
+
+__all__ = ["build_release", "ReleaseReport", "ReleaseError"]
+
+_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", MANIFEST_NAME, EXPECTED_DIR_NAME)
+
+
+class ReleaseError(ValueError):
+    """The release cannot be built as asked (an output folder in the way, no solutions...)."""
+
+
+@dataclass
+class ReleaseReport:
+    """What was built and what the verification found."""
+
+    out: Path
+    seed: int
+    exercises: tuple[Exercise, ...]
+    submissions: int = 0
+    recorded_bytes: int = 0
+    mismatches: list[str] = field(default_factory=list)
+    feedback_differs: list[str] = field(default_factory=list)
+    leaks: list[Leak] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches and not self.leaks
+
+
+def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool: WorkerPool,
+                  solutions: Path | None = None, stubs: Path | None = None, mutants: Path | None = None,
+                  force: bool = False, options: GradeOptions = GradeOptions(),
+                  step: Callable[[str], None] = lambda _: None) -> ReleaseReport:
+    """Build the release in ``out`` for ``exercises`` (their public checks) and verify it."""
+    from grader.authoring.selftest import find_mutants
+
+    root = project_root()
+    solutions = (solutions or root / "solutions").resolve()
+    stubs = (stubs or root / "exercises").resolve()
+    mutants = (mutants or root / "mutants").resolve()
+    if not solutions.is_dir():
+        raise ReleaseError(f"no reference solutions in {solutions}: a release is built from the full project")
+    out = out.resolve()
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            raise ReleaseError(f"{out} exists and is not empty (use --force to replace it)")
+        shutil.rmtree(out)
+    public = tuple(e.public() for e in exercises)
+    options = GradeOptions(limits=options.limits, sandbox=options.sandbox, include_hidden=False)
+    report = ReleaseReport(out=out, seed=seed, exercises=public)
+
+    step("copying the grader and the stubs")
+    shutil.copytree(root / "grader", out / "grader", ignore=_SKIP)
+    shutil.rmtree(out / "grader" / "hidden", ignore_errors=True)
+    _copy_stubs(stubs, out / "exercises", public)
+    workflow = root / "student-template" / ".github"
+    if workflow.is_dir():
+        shutil.copytree(workflow, out / ".github", ignore=shutil.ignore_patterns("__pycache__"))
+
+    with tempfile.TemporaryDirectory(prefix="grade-release-") as tmp:
+        known = [Known("solution", solutions), Known("stub", stubs)]
+        for exercise in public:
+            for n, mutant in enumerate(find_mutants(mutants, exercise)):
+                folder = Path(tmp) / f"{exercise.id.replace('/', '__')}__{n}"
+                shutil.copytree(solutions, folder, ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copyfile(mutant.path, folder / exercise.path)
+                known.append(Known(f"mutant {exercise.id}/{mutant.slug}", folder, (exercise.id,)))
+        report.submissions = len(known)
+        recordings, live = record_expected(public, seed=seed, solutions=solutions, known=known, pool=pool,
+                                           options=options, step=step)
+        expected = out / "grader" / EXPECTED_DIR_NAME
+        for recording in recordings.values():
+            report.recorded_bytes += recording.save(expected).stat().st_size
+        _write_manifest(out, public, seed)
+        _write_project_files(out, public, seed)
+
+        step("replaying every recorded submission")
+        replay = GradeOptions(limits=options.limits, sandbox=options.sandbox, include_hidden=False, expected=expected)
+        for sub in known:
+            chosen = tuple(e for e in public if sub.exercises is None or e.id in sub.exercises)
+            step(f"replaying: {sub.label}")
+            run = grade(sub.root, chosen, seed=seed, options=replay, pool=pool)
+            for result in run.exercises:
+                before = live[(sub.label, result.exercise)]
+                if verdicts(result) != verdicts(before):
+                    report.mismatches.append(f"{sub.label} on {result.exercise}: live {verdicts(before)}, "
+                                             f"replayed {verdicts(result)}")
+                for a, b in zip(before.checks, result.checks):
+                    if (a.feedback, a.hints) != (b.feedback, b.hints):
+                        report.feedback_differs.append(f"{sub.label} on {result.exercise} :: {a.check}")
+    step("looking for solution code in the release")
+    report.leaks = find_leaks(out, solutions=solutions, allowed=[stubs, root / "grader"])
+    return report
+
+
+def _copy_stubs(stubs: Path, target: Path, exercises: tuple[Exercise, ...]) -> None:
+    topics = {e.topic for e in exercises}
+    for path in sorted(stubs.rglob("*")):
+        rel = path.relative_to(stubs)
+        if not path.is_file() or "__pycache__" in rel.parts:
+            continue
+        if len(rel.parts) > 1 and rel.parts[0] not in topics:
+            continue
+        if path.suffix == ".py" and len(rel.parts) == 2 and rel.name != "__init__.py" \
+                and f"{rel.parts[0]}/{rel.stem}" not in {e.id for e in exercises}:
+            continue
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / rel)
+
+
+def _write_manifest(out: Path, exercises: tuple[Exercise, ...], seed: int) -> None:
+    import hypothesis
+    import torch
+
+    info = {"seed": seed, "grader_version": __version__, "hypothesis": hypothesis.__version__,
+            "torch": torch.__version__.split("+")[0],
+            "exercises": {e.id: [c.id for c in e.checks] for e in exercises}}
+    (out / "grader" / MANIFEST_NAME).write_text(json.dumps(info, indent=2) + "\n")
+
+
+def _dependencies() -> list[str]:
+    import hypothesis
+
+    deps = []
+    for req in importlib.metadata.requires("d2l-dlc-grader") or []:
+        if "extra ==" in req:
+            continue
+        name = req.split(">")[0].split("=")[0].split("<")[0].strip()
+        deps.append(f"hypothesis=={hypothesis.__version__}" if name == "hypothesis" else req)
+    return deps
+
+
+def _write_project_files(out: Path, exercises: tuple[Exercise, ...], seed: int) -> None:
+    import torch
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("grader.release", "templates"),
+                             keep_trailing_newline=True, autoescape=False)
+    values = {"version": __version__, "dependencies": _dependencies(), "seed": seed, "exercises": exercises,
+              "points": sum(e.max_score for e in exercises), "torch": torch.__version__.split("+")[0]}
+    (out / "pyproject.toml").write_text(env.get_template("pyproject.toml.j2").render(**values))
+    (out / "README.md").write_text(env.get_template("README.md.j2").render(**values))
+    (out / ".gitignore").write_text("reports/\ngrade-results/\n__pycache__/\n*.egg-info/\nbuild/\n")

@@ -1,0 +1,80 @@
+"""Find reference code in a folder: lines of the solutions that neither the stubs nor the grader have.
+
+The grader's own sources are allowed: its hints quote fixes (``torch.save(net.state_dict(), path)``)
+on purpose. A solution line that occurs nowhere in them, found in the release, is a leak.
+
+Example::
+
+    found = find_leaks(Path("release"), solutions=Path("solutions"), allowed=[Path("exercises"), Path("grader")])
+    assert not found
+"""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+__all__ = ["Leak", "find_leaks", "distinctive_lines"]
+
+_MIN_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A solution line found in a file of the release."""
+
+    solution: str
+    line: str
+    found_in: str
+
+
+def _text(path: Path) -> str:
+    """A file's text; a ``.gz`` file's decompressed text; '' for binary or unreadable files."""
+    try:
+        raw = path.read_bytes()
+        if path.suffix == ".gz":
+            raw = gzip.decompress(raw)
+        return raw.decode()
+    except (OSError, UnicodeDecodeError, gzip.BadGzipFile, EOFError):
+        return ""
+
+
+def _lines(path: Path) -> set[str]:
+    return {line.strip() for line in _text(path).splitlines()}
+
+
+def _python_files(roots: Iterable[Path]) -> Iterable[Path]:
+    for root in roots:
+        if root.is_file():
+            yield root
+        elif root.is_dir():
+            yield from (p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def distinctive_lines(solutions: Path, allowed: Iterable[Path]) -> dict[str, set[str]]:
+    """Per solution file, its code lines (of at least 20 characters, not comments) that appear in
+    no allowed file: those would give the solution away."""
+    common = "\n".join(_text(path) for path in _python_files(allowed))
+    out = {}
+    for path in sorted(solutions.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        mine = {line for line in _lines(path)
+                if len(line) >= _MIN_LENGTH and not line.startswith(("#", '"""', "'''")) and line not in common}
+        if mine:
+            out[str(path.relative_to(solutions))] = mine
+    return out
+
+
+def find_leaks(folder: Path, *, solutions: Path, allowed: Iterable[Path]) -> list[Leak]:
+    """Every distinctive solution line that occurs in a text file under ``folder``."""
+    wanted = distinctive_lines(solutions, allowed)
+    leaks = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        text = _text(path)
+        for solution, lines in wanted.items():
+            for line in sorted(lines):
+                if line in text:
+                    leaks.append(Leak(solution, line, str(path.relative_to(folder))))
+    return leaks

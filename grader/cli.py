@@ -150,5 +150,46 @@ def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, time
                                scheduler=scheduler, console=_console()))
 
 
+def _min_score(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """``--min-score``: ``0.6`` or ``60%``, a fraction of the maximum score."""
+    from grader.ci.threshold import parse_min_score
+
+    try:
+        return parse_min_score(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command("ci")
+@click.argument("target", default="all")
+@click.option("--submission", "-s", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with <topic>/<module>.py files (default: ./exercises).")
+@click.option("--min-score", callback=_min_score, default="0", show_default=True, metavar="FRACTION|PERCENT%",
+              help="Least score for exit 0: a fraction of the maximum (0.6) or a percentage (60%).")
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("grade-results"),
+              show_default=True, help="Folder for junit.xml, results.json, summary.md and report.html.")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Seed of the run (default: a fresh one, printed).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Wall-clock limit per exercise, in seconds.")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=3072, show_default=True,
+              help="Memory a worker may use beyond its start-up size, in MiB.")
+@click.option("--verbose", "-v", is_flag=True, help="Also show what the submission printed.")
+@click.option("--require-sandbox", is_flag=True,
+              help="Refuse to grade (exit 2) unless Landlock, seccomp and a network namespace confine the workers.")
+def ci(target: str, submission: Path | None, min_score: float, out: Path, seed: int | None, timeout: float,
+       memory_mb: int, verbose: bool, require_sandbox: bool) -> None:
+    """Grade TARGET (default `all`) in a CI job: every check, public and hidden.
+
+    Writes OUT/junit.xml, results.json, summary.md (also appended to
+    $GITHUB_STEP_SUMMARY when set) and report.html. Exit status: 0 at or
+    above --min-score, 1 below it, 2 usage error, 3 grader fault.
+    """
+    from grader.ci.command import run_ci_command
+
+    sys.exit(run_ci_command(target=target, submission=submission, min_score=min_score, seed=seed, timeout=timeout,
+                            memory_mb=memory_mb, out=out, require_sandbox=require_sandbox, verbose=verbose,
+                            console=_console()))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -191,5 +191,85 @@ def ci(target: str, submission: Path | None, min_score: float, out: Path, seed: 
                             console=_console()))
 
 
+@main.command("new")
+@click.argument("exercise_id", metavar="TOPIC/NAME")
+@click.option("--title", help="The exercise's title (default: derived from NAME).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder to write into (default: the checkout this grader runs from).")
+def new(exercise_id: str, title: str | None, root: Path | None) -> None:
+    """Scaffold exercise TOPIC/NAME: a stub, a solution, a mutant and its check declarations.
+
+    Refuses (exit 2) a malformed id, an id already in the catalog, or any file that exists.
+    """
+    from grader.authoring.scaffold import ScaffoldError, scaffold
+    from grader.catalog import all_exercises
+    from grader.paths import project_root
+
+    target = (root or project_root()).resolve()
+    try:
+        written = scaffold(exercise_id, root=target, title=title, known_ids=tuple(e.id for e in all_exercises()))
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    console = _console()
+    for path in written:
+        console.print(f"wrote {path.relative_to(target)}")
+    if target != project_root().resolve():
+        console.print(f"Note: this grader reads its catalog from {project_root() / 'grader'}, not {target}.")
+    console.print(f"Next: edit the files, add mutants, then `grade selftest {exercise_id}`.")
+
+
+@main.command("selftest")
+@click.argument("target", default="all")
+@click.option("--examples-scale", type=click.FloatRange(min=0.01, max=10.0), default=1.0, show_default=True,
+              help="Scale the number of drawn examples of every check (0.3: a faster, lighter run).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Seed of the run (default: a fresh one, printed).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Wall-clock limit per graded exercise, in seconds.")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=3072, show_default=True,
+              help="Memory a worker may use beyond its start-up size, in MiB.")
+@click.option("--solutions", type=click.Path(file_okay=False, path_type=Path),
+              help="Reference solutions (default: ./solutions of the project, or $GRADE_SOLUTIONS).")
+@click.option("--stubs", type=click.Path(file_okay=False, path_type=Path),
+              help="Stubs as students get them (default: the project's exercises/).")
+@click.option("--mutants", type=click.Path(file_okay=False, path_type=Path),
+              help="Known-bad submissions, <topic>/<module>/<slug>.py (default: the project's mutants/, "
+                   "or $GRADE_MUTANTS).")
+def selftest(target: str, examples_scale: float, seed: int | None, timeout: float, memory_mb: int,
+             solutions: Path | None, stubs: Path | None, mutants: Path | None) -> None:
+    """Prove TARGET's exercises sound (an exercise id, a topic, or `all`).
+
+    Every solution must score full and every stub zero (hidden checks included);
+    each mutant must fail at least one check, and each check must fail on at least
+    one mutant. Exit status: 0 sound, 1 not, 2 usage error.
+    """
+    from grader.sandbox.forkserver import ForkServer
+
+    server = ForkServer()  # imports torch in its own process while this one does the same
+    from grader.authoring.report import render_selftest
+    from grader.authoring.selftest import run_selftest
+    from grader.catalog import UnknownExercise, select
+    from grader.engine import GradeOptions, new_seed
+    from grader.paths import default_solutions
+    from grader.sandbox.client import WorkerPool
+    from grader.sandbox.limits import Limits
+
+    try:
+        chosen = select(target)
+        if not (solutions or default_solutions()).is_dir():
+            raise click.UsageError(f"solutions folder {solutions or default_solutions()} does not exist")
+    except (UnknownExercise, click.UsageError) as exc:
+        server.close()
+        raise click.UsageError(str(exc)) from None
+    seed = new_seed() if seed is None else seed
+    console = _console()
+    console.print(f"selftest of {target}: {len(chosen)} exercise(s), seed {seed}")
+    options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2), examples_scale=examples_scale)
+    with WorkerPool(server) as pool, console.status(f"selftest {target} (seed {seed})…") as status:
+        report = run_selftest(chosen, seed=seed, options=options, solutions=solutions, stubs=stubs,
+                              mutants=mutants, pool=pool, on_step=status.update, check_strays=target == "all")
+    render_selftest(report, console)
+    sys.exit(0 if report.sound else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,13 @@
+"""`torch.fft.rfft`, which keeps `n // 2 + 1` coefficients.
+
+Known-bad submission (a mutant) of custom_layers/fourier: `grade selftest` checks that at least
+one check fails on it. Derived from the reference solution: never give it to students.
+Source: test_custom_layers_bugs.py.
+"""
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+class FourierHalf(nn.Module):
+    def forward(self, X):
+        return torch.fft.rfft(X)

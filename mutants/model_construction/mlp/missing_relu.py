@@ -1,0 +1,18 @@
+"""No ReLU between `hidden` and `output`.
+
+Known-bad submission (a mutant) of model_construction/mlp: `grade selftest` checks that at least
+one check fails on it. Derived from the reference solution: never give it to students.
+Source: test_model_construction_bugs.py MLP_CASES[missing_relu].
+"""
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+class MLP(nn.Module):
+    def __init__(self, in_features=20, hidden=256, out_features=10):
+        super().__init__()
+        self.hidden = nn.Linear(in_features, hidden)
+        self.output = nn.Linear(hidden, out_features)
+
+    def forward(self, X):
+        return self.output(self.hidden(X))

@@ -1,0 +1,26 @@
+"""Only the weight is shared between the two layers, not the whole layer.
+
+Known-bad submission (a mutant) of parameters/tying: `grade selftest` checks that at least
+one check fails on it. Derived from the reference solution: never give it to students.
+Source: test_parameters_bugs.py TYING_CASES[weight-only].
+"""
+from torch import nn
+
+
+def tied_net() -> nn.Sequential:
+    """``Sequential(Linear(4,8), ReLU(), shared, ReLU(), shared, ReLU(), Linear(8,1))``.
+
+    Example:
+        >>> net = tied_net()
+        >>> net[2] is net[4]
+        True
+        >>> list(dict(net.named_parameters()))
+        ['0.weight', '0.bias', '2.weight', '2.bias', '6.weight', '6.bias']
+    """
+    shared = nn.Linear(8, 8)
+    other = nn.Linear(8, 8)
+    other.weight = shared.weight
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(),
+                         shared, nn.ReLU(),
+                         other, nn.ReLU(),
+                         nn.Linear(8, 1))

@@ -1,0 +1,10 @@
+"""Returns `net` itself.
+
+Known-bad submission (a mutant) of read_write/clone: `grade selftest` checks that at least
+one check fails on it. Derived from the reference solution: never give it to students.
+Source: test_read_write_bugs.py CL_CASES[returns_net_itself].
+"""
+import torch
+def clone(net, make, path):
+    torch.save(net.state_dict(), path)
+    return net.eval()

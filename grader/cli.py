@@ -35,16 +35,19 @@ def list_exercises() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from grader.catalog import all_exercises
+    from grader.catalog import all_exercises, is_hidden
 
     table = Table(title="Exercises", show_lines=False)
     table.add_column("exercise", no_wrap=True)
     table.add_column("title")
     table.add_column("checks", justify="right")
     table.add_column("points", justify="right")
+    table.add_column("hidden", justify="right")
     total = 0.0
     for ex in all_exercises():
-        table.add_row(ex.id, ex.title, str(len(ex.checks)), f"{ex.max_score:g}")
+        hidden = [c for c in ex.checks if is_hidden(c)]
+        table.add_row(ex.id, ex.title, str(len(ex.checks)), f"{ex.max_score:g}",
+                      f"{len(hidden)} ({sum(c.points for c in hidden):g} pts)" if hidden else "")
         total += ex.max_score
     console = _console()
     console.print(table)
@@ -71,15 +74,20 @@ def list_exercises() -> None:
               help="Refuse to grade (exit 2) unless Landlock, seccomp and a network namespace confine the workers.")
 def exercise(target: str, submission: Path | None, seed: int | None, json_path: Path | None,
              html_path: Path | None, timeout: float, memory_mb: int, verbose: bool, require_sandbox: bool) -> None:
-    """Grade TARGET: an exercise id (model_construction/mlp), a topic, or `all`."""
+    """Grade TARGET: an exercise id (model_construction/mlp), a topic, or `all`.
+
+    Runs the public checks (hidden ones run in `grade batch` and `grade ci`). In a
+    student release, the expected values come from the release's recordings.
+    """
     from grader.sandbox.forkserver import ForkServer
 
     server = ForkServer()  # imports torch in its own process while this one does the same
     from rich.console import Console
 
-    from grader.catalog import UnknownExercise, select
+    from grader.catalog import UnknownExercise, is_hidden, select
     from grader.engine import GradeOptions, grade, new_seed
     from grader.paths import default_submission
+    from grader.release.manifest import current_release
     from grader.render import render_terminal, write_gradescope_json, write_html
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
@@ -94,10 +102,15 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
     if not root.is_dir():
         server.close()
         raise click.UsageError(f"submission folder {root} does not exist")
-    seed = new_seed() if seed is None else seed
+    release = current_release()
+    if release is not None and release.seed_problem(seed):
+        server.close()
+        raise click.UsageError(release.seed_problem(seed))
+    seed = release.seed if release is not None else new_seed() if seed is None else seed
     console = _console()
     options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
-                           sandbox=SandboxPolicy(require=require_sandbox))
+                           sandbox=SandboxPolicy(require=require_sandbox), include_hidden=False,
+                           expected=release.expected if release is not None else None)
     with WorkerPool(server) as pool, console.status(f"grading {target} (seed {seed})…") as status:
         def progress(result):  # type: ignore[no-untyped-def]
             status.update(f"graded {result.exercise}: {result.score:g}/{result.max_score:g}")
@@ -109,6 +122,10 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
     render_terminal(run, console, verbose=verbose)
+    hidden = [c for e in chosen for c in e.checks if is_hidden(c)]
+    if hidden:
+        console.print(f"Not run here: {len(hidden)} hidden check(s) ({sum(c.points for c in hidden):g} points) that "
+                      f"only your instructor's grading (`grade batch`, `grade ci`) runs.")
     html = write_html(run, html_path or Path("reports") / "report.html")
     console.print(f"HTML report: {html}")
     if json_path:
@@ -269,6 +286,70 @@ def selftest(target: str, examples_scale: float, seed: int | None, timeout: floa
                               mutants=mutants, pool=pool, on_step=status.update, check_strays=target == "all")
     render_selftest(report, console)
     sys.exit(0 if report.sound else 1)
+
+
+@main.command("release")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--only", "target", default="all", show_default=True,
+              help="Release only these exercises: a topic (model_construction) or an exercise id.")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1),
+              help="Seed whose cases are recorded (default: a fresh one, printed).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Wall-clock limit per graded exercise, in seconds.")
+def release(out: Path, target: str, seed: int | None, force: bool, timeout: float) -> None:
+    """Build the student release in OUT: stubs, grader, public checks, recorded expected values.
+
+    No solutions, no mutants, no hidden checks go in. The expected values are
+    recorded from the references while grading the solutions, the stubs and the
+    mutants; the release is then verified by replaying all of them (each check's
+    status and score must equal the live grading) and by scanning it for lines
+    of the solutions. Exit status: 0 built and verified, 1 verification failed,
+    2 usage error.
+    """
+    from grader.release.manifest import current_release
+
+    if current_release() is not None:
+        raise click.UsageError("this is a student release: releases are built from the full project")
+    from grader.sandbox.forkserver import ForkServer
+
+    server = ForkServer()
+    from grader.catalog import UnknownExercise, select
+    from grader.engine import GradeOptions, new_seed
+    from grader.release.build import ReleaseError, build_release
+    from grader.sandbox.client import WorkerPool
+    from grader.sandbox.limits import Limits
+
+    try:
+        chosen = select(target)
+    except UnknownExercise as exc:
+        server.close()
+        raise click.UsageError(str(exc)) from None
+    seed = new_seed() if seed is None else seed
+    console = _console()
+    options = GradeOptions(limits=Limits(timeout=timeout))
+    with WorkerPool(server) as pool, console.status(f"building the release of {target} (seed {seed})…") as status:
+        try:
+            report = build_release(out, exercises=chosen, seed=seed, pool=pool, force=force, options=options,
+                                   step=status.update)
+        except ReleaseError as exc:
+            status.stop()
+            raise click.UsageError(str(exc)) from None
+    points = sum(e.max_score for e in report.exercises)
+    console.print(f"Release in {report.out}: {len(report.exercises)} exercise(s), {points:g} points of public "
+                  f"checks, seed {report.seed}; expected values recorded from {report.submissions} submissions "
+                  f"(solutions, stubs, mutants): {report.recorded_bytes / 1024:.0f} KiB.")
+    for line in report.mismatches:
+        console.print(f"[red]replay differs[/red]: {line}")
+    for leak in report.leaks:
+        console.print(f"[red]solution code inside[/red]: {leak.found_in} has {leak.line!r} ({leak.solution})")
+    if report.feedback_differs:
+        console.print(f"{len(report.feedback_differs)} check(s) replay with other feedback text than live "
+                      f"(same verdict): {', '.join(report.feedback_differs[:5])}")
+    if report.ok:
+        console.print("Verified: replaying every recorded submission gives the live verdicts; no solution line "
+                      "inside. Students install it with `pip install -e .` in that folder.")
+    sys.exit(0 if report.ok else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

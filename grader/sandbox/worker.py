@@ -114,9 +114,11 @@ def _isolate_python(config: WorkerConfig) -> None:
     project = str(project_root())
     sub = os.path.realpath(config.submission_root)
 
+    installed = os.path.basename(project) in ("site-packages", "dist-packages")  # a plain install: no solutions there
+
     def hidden(entry: str) -> bool:
         real = os.path.realpath(entry or ".")
-        inside = real == project or real.startswith(project + os.sep)
+        inside = not installed and (real == project or real.startswith(project + os.sep))
         return inside and not (real == sub or real.startswith(sub + os.sep))
 
     removed = [p for p in sys.path if hidden(p)]

@@ -76,6 +76,7 @@ def _grade(venv_dir: Path, student: Path, *args: str) -> tuple[subprocess.Comple
 def test_the_release_holds_stubs_grader_and_recordings_only(bundle):
     out, proc = bundle
     assert "Verified: replaying every recorded submission gives the live verdicts" in proc.stdout
+    assert "other feedback text" not in proc.stdout, proc.stdout
     assert (out / "pyproject.toml").is_file() and (out / "README.md").is_file()
     assert (out / ".github" / "workflows" / "grade.yml").is_file()
     for absent in ("solutions", "mutants", "grader/hidden", "tests"):

@@ -11,8 +11,8 @@
 - ``grader/suites/my_topic_my_layer.py``: the exercise's declaration (``EXERCISES``) with
   its public checks, points and a hint;
 - ``grader/hidden/my_topic_my_layer.py``: a hidden check (``HIDDEN``), graded by ``grade batch``
-  and ``grade ci`` only (where the project has no ``grader/hidden/`` package, the check is
-  declared in the suite with ``hidden=True`` instead).
+  and ``grade ci`` only, and left out of a student release (``grader/hidden/__init__.py`` is
+  created too when the project has none).
 
 Every file is a starting point to edit; `grade selftest my_topic/my_layer` passes on the
 scaffold as written.
@@ -82,9 +82,9 @@ class Scaffold:
     files: dict[str, str]
 
 
-def plan(exercise_id: str, *, title: str | None = None, hidden_package: bool = True) -> Scaffold:
-    """The files of a new exercise, not yet written. ``hidden_package``: declare the hidden check in
-    ``grader/hidden/`` (else inline, with ``hidden=True``)."""
+def plan(exercise_id: str, *, title: str | None = None) -> Scaffold:
+    """The files of a new exercise, not yet written (the hidden check in ``grader/hidden/``: the
+    catalog refuses ``hidden=True`` in ``grader/suites/``, which a student release ships)."""
     topic, name = parse_exercise_id(exercise_id)
     title = (title or f"{class_name(name)}: a Linear layer followed by a ReLU").strip()
     if not title or "\n" in title or '"""' in title or "\\" in title:
@@ -97,13 +97,8 @@ def plan(exercise_id: str, *, title: str | None = None, hidden_package: bool = T
         f"solutions/{topic}/{name}.py": _SOLUTION.format(**fields),
         f"mutants/{topic}/{name}/hard_coded_sizes.py": _MUTANT.format(**fields),
     }
-    if hidden_package:
-        files[f"grader/suites/{topic}_{name}.py"] = _SUITE.format(**fields, hidden_inline="",
-                                                                  hidden_note=_HIDDEN_NOTE_APART.format(**fields))
-        files[f"grader/hidden/{topic}_{name}.py"] = _HIDDEN.format(**fields)
-    else:
-        files[f"grader/suites/{topic}_{name}.py"] = _SUITE.format(**fields, hidden_inline=_HIDDEN_INLINE,
-                                                                  hidden_note="")
+    files[f"grader/suites/{topic}_{name}.py"] = _SUITE.format(**fields, hidden_note=_HIDDEN_NOTE_APART.format(**fields))
+    files[f"grader/hidden/{topic}_{name}.py"] = _HIDDEN.format(**fields)
     return Scaffold(exercise_id=exercise_id, title=title, files=files)
 
 
@@ -115,8 +110,9 @@ def scaffold(exercise_id: str, *, root: Path, title: str | None = None,
     ``known_ids`` (the catalog), would shadow an installed module, or when any file exists.
     """
     root = root.resolve()
-    hidden_package = (root / "grader" / "hidden" / "__init__.py").is_file()
-    made = plan(exercise_id, title=title, hidden_package=hidden_package)
+    made = plan(exercise_id, title=title)
+    if not (root / "grader" / "hidden" / "__init__.py").is_file():  # a project without hidden checks so far
+        made.files["grader/hidden/__init__.py"] = '"""Hidden checks: graded by `grade batch` and `grade ci` only."""\n'
     topic = exercise_id.split("/")[0]
     if exercise_id in known_ids:
         raise ScaffoldError(f"exercise {exercise_id!r} is already in the catalog")
@@ -237,10 +233,6 @@ _HIDDEN_NOTE_APART = '''
 # declared apart, in grader/hidden/{suite}.py, so that a student release leaves it out.
 '''
 
-_HIDDEN_INLINE = '''    # hidden=True: graded by `grade batch` and `grade ci`, not shown by `grade exercise`.
-    Gradients(points=1, build=_build, inputs=matrix_input("i"), cases=_sizes, defaults=_DEFAULTS, hidden=True),
-'''
-
 _SUITE = '''"""Checks of {id}: {title}.
 
 Scaffolded by `grade new`: edit the builds, the drawn sizes, the checks and their points,
@@ -276,7 +268,7 @@ EXERCISES = [Exercise(id="{id}", title={title_repr}, checks=(
     Forward(points=2, build=_build, inputs=matrix_input("i"), cases=_sizes, defaults=_DEFAULTS, mistakes=(
         Mistake("Your output equals `linear(X)`: the ReLU after `linear` is missing.", lambda m, X: m.linear(X)),
     )),
-{hidden_inline}))]
+))]
 '''
 
 _HIDDEN = '''"""Hidden checks of {id}: graded by `grade batch` and `grade ci`, never by `grade exercise`.

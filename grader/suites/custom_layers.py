@@ -728,6 +728,7 @@ POOLING = Exercise("custom_layers/pooling", "GlobalAvgPool2d, FlattenLayer and c
             defaults=_FLAT_DEFAULTS, mistakes=_FLAT_MISTAKES,
             title="FlattenLayer: (N, ...) -> (N, prod(...)), inputs of rank 2 to 5"),
     Custom(id="channel_concat", points=2, examine=_channel_concat, cases=_concat_cases(), max_examples=10,
+           defaults=({"batch": 2, "channels": [1, 3, 2], "spatial": [3]},),
            title="channel_concat(*xs): concatenation along dimension 1, for 1 to 4 tensors of rank 2 to 4"),
 ))
 

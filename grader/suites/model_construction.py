@@ -59,6 +59,9 @@ def _chain(c: dict[str, Any]) -> list[Spec]:
 
 _chains = cases(widths=st.lists(width(1, 8), min_size=1, max_size=4), batch=batch())
 _square_chains = cases(w=width(2, 8), depth=st.integers(2, 3), batch=batch())
+# always examined too, whatever hypothesis draws: a chain with several layers of different widths
+_CHAIN_DEFAULTS = ({"widths": [4, 3, 5, 2], "batch": 3},)
+_SQUARE_DEFAULTS = ({"w": 4, "depth": 3, "batch": 3},)
 
 
 def _my_seq(c: dict[str, Any]) -> Spec:
@@ -109,10 +112,11 @@ def _no_params_diagnosis(mine: dict[str, Any], ref: dict[str, Any]) -> list[str]
 
 
 MY_SEQUENTIAL = Exercise("model_construction/my_sequential", "MySequential: your own Sequential container", (
-    Names(points=2, build=_my_seq, cases=_chains, diagnose=_no_params_diagnosis),
-    Forward(points=2, build=_my_seq, inputs=_first_input, cases=_chains, mistakes=(_REVERSED,)),
+    Names(points=2, build=_my_seq, cases=_chains, diagnose=_no_params_diagnosis, defaults=_CHAIN_DEFAULTS),
+    Forward(points=2, build=_my_seq, inputs=_first_input, cases=_chains, mistakes=(_REVERSED,),
+            defaults=_CHAIN_DEFAULTS),
     Forward(id="order", title="modules are applied in the order given", points=1, build=_square,
-            inputs=matrix_input("w"), cases=_square_chains, mistakes=(_REVERSED,)),
+            inputs=matrix_input("w"), cases=_square_chains, mistakes=(_REVERSED,), defaults=_SQUARE_DEFAULTS),
     Forward(id="repeated_module", title="MySequential(a, tanh, a) applies a twice, as nn.Sequential does",
             points=1, build=_shared_twice, inputs=matrix_input("w"), cases=cases(w=width(1, 8), batch=batch()),
             max_examples=6, mistakes=(_APPLIED_ONCE,)),
@@ -380,7 +384,9 @@ CONTAINERS = Exercise("model_construction/containers", "Tower and MultiHead: Mod
           build=_multihead, cases=_head_cases),
     Forward(id="multihead_forward", title="MultiHead: forward(X, head) uses the named head", points=2,
             build=_multihead, inputs=lambda c, g: [randn(g, c["batch"], c["i"]), _head_choice(c)],
-            cases=_head_cases, arg_names=("X", "head")),
+            cases=_head_cases, arg_names=("X", "head"),
+            defaults=({"i": 4, "heads": {"cls": 3, "reg": 2, "box": 4}, "pick": 1, "batch": 2},
+                      {"i": 4, "heads": {"cls": 3, "reg": 2, "box": 4}, "pick": 2, "batch": 2})),
 ))
 
 EXERCISES = [MLP, MY_SEQUENTIAL, FIXED_HIDDEN_MLP, NEST_MLP, PARALLEL, STACK, CONTAINERS]

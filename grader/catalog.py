@@ -104,8 +104,8 @@ def all_exercises() -> tuple[Exercise, ...]:
     from grader.release.manifest import current_release
 
     release = current_release()
-    if release is not None:  # a student release: exactly the exercises and public checks it was built with
-        listed = release.info["exercises"]
+    if release is not None and "exercises" in release.info:  # a student release: exactly its exercises
+        listed = release.info["exercises"]                      # and the public checks it was built with
         return tuple(dataclasses.replace(e, checks=tuple(c for c in e.checks if c.id in listed[e.id]))
                      for e in found if e.id in listed)
     hidden = _hidden_checks()

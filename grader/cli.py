@@ -85,9 +85,9 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
     from rich.console import Console
 
     from grader.catalog import UnknownExercise, is_hidden, select
-    from grader.engine import GradeOptions, grade, new_seed
+    from grader.engine import grade
     from grader.paths import default_submission
-    from grader.release.manifest import current_release
+    from grader.release.manifest import SeedNotRecorded, run_settings
     from grader.render import render_terminal, write_gradescope_json, write_html
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
@@ -102,15 +102,13 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
     if not root.is_dir():
         server.close()
         raise click.UsageError(f"submission folder {root} does not exist")
-    release = current_release()
-    if release is not None and release.seed_problem(seed):
+    try:
+        seed, options = run_settings(seed, include_hidden=False, sandbox=SandboxPolicy(require=require_sandbox),
+                                     limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
+    except SeedNotRecorded as exc:
         server.close()
-        raise click.UsageError(release.seed_problem(seed))
-    seed = release.seed if release is not None else new_seed() if seed is None else seed
+        raise click.UsageError(str(exc)) from None
     console = _console()
-    options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
-                           sandbox=SandboxPolicy(require=require_sandbox), include_hidden=False,
-                           expected=release.expected if release is not None else None)
     with WorkerPool(server) as pool, console.status(f"grading {target} (seed {seed})…") as status:
         def progress(result):  # type: ignore[no-untyped-def]
             status.update(f"graded {result.exercise}: {result.score:g}/{result.max_score:g}")

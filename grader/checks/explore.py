@@ -43,10 +43,7 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
     failures: list[Failure] = []
     escapes: list[BaseException] = []
 
-    @settings(max_examples=max_examples, database=None, deadline=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
-              phases=(Phase.explicit, Phase.generate, Phase.shrink), verbosity=Verbosity.quiet,
-              print_blob=False)
+    @_quiet_settings(max_examples, shrink=True)
     @hypothesis_seed(seed)
     @given(cases)
     def prop(case: Any) -> None:
@@ -85,9 +82,7 @@ def _explore_fixed(cases: st.SearchStrategy[Any], examine: Callable[[Any], None]
                    max_examples: int, extra: tuple[Any, ...], book: Any, key: str) -> Failure | None:
     drawn: list[Any] = []
 
-    @settings(max_examples=max_examples, database=None, deadline=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate),
-              verbosity=Verbosity.quiet, print_blob=False)
+    @_quiet_settings(max_examples, shrink=False)
     @hypothesis_seed(seed)
     @given(cases)
     def collect(case: Any) -> None:
@@ -101,3 +96,11 @@ def _explore_fixed(cases: st.SearchStrategy[Any], examine: Callable[[Any], None]
             failure.drawn = case  # type: ignore[attr-defined]
             return failure
     return None
+
+
+def _quiet_settings(max_examples: int, *, shrink: bool) -> settings:
+    """Hypothesis settings of a check: no database, no deadline, no output; shrinking or not."""
+    phases = (Phase.explicit, Phase.generate, Phase.shrink) if shrink else (Phase.explicit, Phase.generate)
+    return settings(max_examples=max_examples, database=None, deadline=None, derandomize=False,
+                    suppress_health_check=list(HealthCheck), report_multiple_bugs=False, phases=phases,
+                    verbosity=Verbosity.quiet, print_blob=False)

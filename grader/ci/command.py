@@ -126,23 +126,6 @@ def _path_prefix(root: Path) -> str:
     return "" if shown == "." else shown.rstrip("/") + "/"
 
 
-def _current_release() -> Any:
-    """The student release this grader was installed from (``grade release``), or None in the full project.
-
-    A release holds recorded expected values for one seed instead of the reference solutions;
-    a grader without release support counts as the full project.
-
-    Example:
-        >>> _current_release() is None   # the project itself is not a release
-        True
-    """
-    try:
-        from grader.release.manifest import current_release
-    except ImportError:
-        return None
-    return current_release()
-
-
 def run_ci_command(*, target: str, submission: Path | None, min_score: float, seed: int | None, timeout: float,
                    memory_mb: int, out: Path, require_sandbox: bool, verbose: bool, console: Console) -> int:
     """Grade, print the terminal report, write the CI files; returns the exit status."""
@@ -155,7 +138,8 @@ def run_ci_command(*, target: str, submission: Path | None, min_score: float, se
 
     server = ForkServer()  # imports torch in its own process while this one does the same
     from grader.catalog import UnknownExercise, select
-    from grader.engine import GradeOptions, grade, new_seed
+    from grader.engine import grade
+    from grader.release.manifest import SeedNotRecorded, run_settings
     from grader.render import render_terminal
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
@@ -166,14 +150,12 @@ def run_ci_command(*, target: str, submission: Path | None, min_score: float, se
     except UnknownExercise as exc:
         server.close()
         raise click.UsageError(str(exc)) from None
-    release = _current_release()
-    if release is not None and release.seed_problem(seed):
+    try:
+        seed, options = run_settings(seed, include_hidden=True, sandbox=SandboxPolicy(require=require_sandbox),
+                                     limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
+    except SeedNotRecorded as exc:
         server.close()
-        raise click.UsageError(release.seed_problem(seed))
-    seed = release.seed if release is not None else new_seed() if seed is None else seed
-    options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
-                           sandbox=SandboxPolicy(require=require_sandbox), include_hidden=True,
-                           expected=release.expected if release is not None else None)
+        raise click.UsageError(str(exc)) from None
     console.print(Text(f"grading {target} in {_shown(root)} (seed {seed}, every check, public and hidden)"))
 
     def progress(result) -> None:  # type: ignore[no-untyped-def]

@@ -21,6 +21,16 @@ from tests.conftest import ROOT
 MLP = ex.MLP(3, 4, 2)
 
 
+class _Recorder:
+    """References that run live and write their answers into ``recording``."""
+
+    def __init__(self, recording: Recording) -> None:
+        self.recording = recording
+
+    def runner(self, exercise):
+        return RecordingReference(References(ROOT / "solutions").runner(exercise), self.recording)
+
+
 def _live() -> ReferenceRunner:
     return References(ROOT / "solutions").runner(select("model_construction/mlp")[0])
 
@@ -127,13 +137,11 @@ def test_replaying_a_release_grades_like_the_live_references(pool, tmp_path):
     exercises = (select("model_construction/mlp")[0].public(),)
     recording = Recording("model_construction/mlp", seed=9)
 
-    class Recorder:
-        def runner(self, exercise):
-            return RecordingReference(References(ROOT / "solutions").runner(exercise), recording)
+    recorder = _Recorder(recording)
 
-    live = grade(ROOT / "solutions", exercises, seed=9, pool=pool, references=Recorder())
+    live = grade(ROOT / "solutions", exercises, seed=9, pool=pool, references=recorder)
     first = recording.to_bytes()
-    grade(ROOT / "solutions", exercises, seed=9, pool=pool, references=Recorder())
+    grade(ROOT / "solutions", exercises, seed=9, pool=pool, references=recorder)
     assert recording.to_bytes() == first, "recording the same seed twice gives the same bytes"
     recording.save(tmp_path)
     replayed = grade(ROOT / "solutions", exercises, seed=9, pool=pool, options=GradeOptions(expected=tmp_path))
@@ -149,11 +157,9 @@ def test_a_check_whose_answers_were_not_recorded_says_so(pool, tmp_path):
     exercises = (select("model_construction/mlp")[0].public(),)
     recording = Recording("model_construction/mlp", seed=9)
 
-    class Recorder:
-        def runner(self, exercise):
-            return RecordingReference(References(ROOT / "solutions").runner(exercise), recording)
+    recorder = _Recorder(recording)
 
-    grade(ROOT / "solutions", exercises, seed=9, pool=pool, references=Recorder())
+    grade(ROOT / "solutions", exercises, seed=9, pool=pool, references=recorder)
     recording.answers.clear()  # the cases are listed, their answers lost
     recording.save(tmp_path)
     run = grade(ROOT / "solutions", exercises, seed=9, pool=pool, options=GradeOptions(expected=tmp_path))

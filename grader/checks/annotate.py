@@ -1,31 +1,37 @@
-"""Check combinator: another check, with hints added when it fails.
+"""Check combinators: another check, whose failures are made more precise.
 
-For a hint that needs a look at the student's objects that the inner check
-does not take (``tied_net()``'s layers 2 and 4 are two objects: its gradients
-differ from the reference's *because* the weights are copied, not tied).
+``Explained(check, explain)`` reports ``explain(ctx, failure)`` instead of the
+check's failure (extra hints, a better line). ``WithHints(check, diagnose)`` is
+the common case: hints that need a look at the student's objects that the
+inner check does not take (``tied_net()``'s layers 2 and 4 are two objects: its
+gradients differ from the reference's *because* the weights are copied, not
+tied).
 
-Example declaration::
+Example declarations::
 
     WithHints(Gradients(points=2, build=..., inputs=..., cases=...), diagnose=untied_layers)
+    Explained(Forward(points=3, ...), explain=lambda ctx, failure: failure)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
-from grader.checks.base import Check, CheckContext, Failure
+from grader.checks.base import CheckContext, Failure
 
-__all__ = ["WithHints"]
+__all__ = ["Explained", "WithHints"]
 
 
 @dataclass(frozen=True)
-class WithHints:
-    """Runs ``inner``; on failure adds ``diagnose(ctx)``'s hints (``diagnose`` may ask the worker).
-    With ``override``, hints from ``diagnose`` replace the inner check's (when there are any)."""
+class Explained:
+    """A check whose failures ``explain`` may make more precise.
 
-    inner: Check
-    diagnose: Callable[[CheckContext], list[str]]
-    override: bool = False
+    ``explain(ctx, failure)`` returns the failure to report (the same one when it has
+    nothing to add). Everything else is the wrapped check's.
+    """
+
+    inner: Any
+    explain: Callable[[CheckContext, Failure], Failure]
 
     @property
     def id(self) -> str:
@@ -47,10 +53,20 @@ class WithHints:
         try:
             self.inner.run(ctx)
         except Failure as failure:
-            try:
-                extra = self.diagnose(ctx)
-            except Failure:
-                extra = []
-            kept = [] if self.override and extra else list(failure.hints)
-            failure.hints = tuple(dict.fromkeys([*kept, *extra]))
-            raise
+            raise self.explain(ctx, failure) from None
+
+
+def WithHints(inner: Any, diagnose: Callable[[CheckContext], list[str]],  # noqa: N802 - reads as a check kind
+              override: bool = False) -> Explained:
+    """``inner``; on failure, ``diagnose(ctx)``'s hints are added (``diagnose`` may ask the worker).
+    With ``override``, hints from ``diagnose`` replace the inner check's (when there are any)."""
+    def explain(ctx: CheckContext, failure: Failure) -> Failure:
+        try:
+            extra = diagnose(ctx)
+        except Failure:
+            extra = []
+        kept = [] if override and extra else list(failure.hints)
+        failure.hints = tuple(dict.fromkeys([*kept, *extra]))
+        return failure
+
+    return Explained(inner, explain)

@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 from hypothesis import strategies as st
 
-from grader.checks.base import CheckContext, derive_seed
-from grader.checks.explore import explore
+from grader.checks.base import CheckContext
+from grader.checks.explore import explore_check
 
 __all__ = ["Custom"]
 
@@ -36,12 +36,4 @@ class Custom:
     defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
-        base = derive_seed(ctx.seed, ctx.exercise, self.id)
-
-        def examine(case: dict[str, Any]) -> None:
-            self.examine(ctx, case, derive_seed(base, repr(sorted(case.items()))))
-
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults, book=ctx.casebook, key=self.id)
-        if failure is not None:
-            raise failure
+        explore_check(self, ctx, lambda case, seed: self.examine(ctx, case, seed))

@@ -24,9 +24,9 @@ from typing import Any, Callable
 import torch
 from hypothesis import strategies as st
 
-from grader.checks.base import CheckContext, Failure, GraderFault, derive_seed, student_error_failure
-from grader.checks.explore import explore
-from grader.checks.pair import build_pair, student_call
+from grader.checks.base import CheckContext, Failure, GraderFault, student_error_failure
+from grader.checks.explore import explore_check
+from grader.checks.pair import build_pair, forward_location, student_call
 from grader.compare import Tolerance, compare
 from grader.sandbox.client import StudentError
 from grader.sandbox.ops_devices import describe_output
@@ -127,20 +127,15 @@ class Device:
     defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
-        base = derive_seed(ctx.seed, ctx.exercise, self.id)
         on_cuda = self.cuda and cuda_usable(ctx)
 
-        def examine(case: dict[str, Any]) -> None:
+        def examine(case: dict[str, Any], seed: int) -> None:
             spec, shaped = self.build(case), self.inputs(case)
-            seed = derive_seed(base, repr(sorted(case.items())))
             self.on_meta(ctx, spec, shaped, seed)
             if on_cuda:
                 self.on_device(ctx, spec, shaped, seed, "cuda")
 
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults, book=ctx.casebook, key=self.id)
-        if failure is not None:
-            raise failure
+        explore_check(self, ctx, examine)
 
     def _call(self, n: int) -> str:
         return f"net({', '.join(self.arg_names[:n])})"
@@ -220,8 +215,9 @@ def _reference_on_meta(ctx: CheckContext, spec: Spec, shaped: list[Shaped], seed
 
 
 def _forward_line(ctx: CheckContext, handle: int) -> dict[str, Any] | None:
+    """:func:`forward_location`, or None when describing the module raises (the failure being
+    reported is another)."""
     try:
-        loc = ctx.student.request("describe", handle=handle).get("locations", {})
-    except StudentError:
+        return forward_location(ctx, handle, doing="the module")
+    except Failure:
         return None
-    return {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None

@@ -18,9 +18,9 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
-from grader.checks.base import Failure, GraderFault
+from grader.checks.base import CheckContext, Failure, GraderFault, derive_seed
 
-__all__ = ["explore"]
+__all__ = ["explore", "explore_check"]
 
 
 def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, seed: int,
@@ -69,7 +69,29 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
         if escapes:
             raise escapes[0] from None
         raise
-    for case in extra:
+    return _first_failure(extra, examine)
+
+
+def explore_check(check: Any, ctx: CheckContext, examine: Callable[[dict[str, Any], int], None]) -> None:
+    """Run a check kind's ``examine(case, seed)`` over its ``cases``, ``max_examples`` (scaled by the
+    context) and ``defaults``; raise the failure found. Hypothesis is seeded from the run's seed, the
+    exercise and the check id; each case gets its own seed from that and the case.
+
+    Example (inside a check kind's ``run``)::
+
+        explore_check(self, ctx, lambda case, seed: self.examine(ctx, case, seed))
+    """
+    base = derive_seed(ctx.seed, ctx.exercise, check.id)
+    failure = explore(check.cases, lambda case: examine(case, derive_seed(base, repr(sorted(case.items())))),
+                      seed=base, max_examples=ctx.examples(check.max_examples), extra=check.defaults,
+                      book=ctx.casebook, key=check.id)
+    if failure is not None:
+        raise failure
+
+
+def _first_failure(cases: Any, examine: Callable[[Any], None]) -> Failure | None:
+    """Examine ``cases`` in order; the first failure, with the case it drew, or None."""
+    for case in cases:
         try:
             examine(case)
         except Failure as failure:
@@ -89,13 +111,7 @@ def _explore_fixed(cases: st.SearchStrategy[Any], examine: Callable[[Any], None]
         drawn.append(case)
 
     collect()
-    for case in book.settle(key, [*drawn, *extra]):
-        try:
-            examine(case)
-        except Failure as failure:
-            failure.drawn = case  # type: ignore[attr-defined]
-            return failure
-    return None
+    return _first_failure(book.settle(key, [*drawn, *extra]), examine)
 
 
 def _quiet_settings(max_examples: int, *, shrink: bool) -> settings:

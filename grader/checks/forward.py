@@ -14,9 +14,9 @@ from typing import Any, Callable
 import torch
 from hypothesis import strategies as st
 
-from grader.checks.base import CheckContext, Failure, GraderFault, derive_seed
-from grader.checks.explore import explore
-from grader.checks.pair import build_pair, describe_inputs, student_call
+from grader.checks.base import CheckContext, Failure, GraderFault
+from grader.checks.explore import explore_check
+from grader.checks.pair import build_pair, describe_inputs, forward_location, student_call
 from grader.compare import Tolerance, compare
 from grader.sandbox.specs import Spec
 
@@ -52,11 +52,8 @@ class Forward:
     defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
-        base = derive_seed(ctx.seed, ctx.exercise, self.id)
-
-        def examine(case: dict[str, Any]) -> None:
+        def examine(case: dict[str, Any], seed: int) -> None:
             spec = self.build(case)
-            seed = derive_seed(base, repr(sorted(case.items())))
             gen = torch.Generator().manual_seed(seed)
             args = self.inputs(case, gen)
             kwargs = self.kwargs(case) if self.kwargs else {}
@@ -76,18 +73,14 @@ class Forward:
             hints = [m.hint for i, m in enumerate(self.mistakes)
                      if _matches(ctx, i, m, pair.reference, args, kwargs, out, self.tol)]
             note = pair.alignment_note()
-            loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student)["locations"]
-            where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
+            where = forward_location(ctx, pair.student, doing=f"`{spec}`")
             same = " (same parameters)" if pair.placed else ""
             text = f"Compared the output of {call} with the reference's{same}.\n{diff}"
             if note:
                 text += f"\n\n{note}"
             raise Failure(text, hints=hints, location=where, case=f"{shown}\n{call}")
 
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults, book=ctx.casebook, key=self.id)
-        if failure is not None:
-            raise failure
+        explore_check(self, ctx, examine)
 
 
 def _mistake_output(ctx: CheckContext, index: int, mistake: Mistake, handle: int, args: list[Any],

@@ -16,9 +16,9 @@ from typing import Any, Callable
 import torch
 from hypothesis import strategies as st
 
-from grader.checks.base import CheckContext, Failure, derive_seed
-from grader.checks.explore import explore
-from grader.checks.pair import build_pair, describe_inputs, student_call
+from grader.checks.base import CheckContext, Failure
+from grader.checks.explore import explore_check
+from grader.checks.pair import build_pair, describe_inputs, forward_location, student_call
 from grader.compare import Tolerance, compare
 from grader.sandbox.specs import Spec
 
@@ -49,11 +49,8 @@ class Gradients:
     defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
-        base = derive_seed(ctx.seed, ctx.exercise, self.id)
-
-        def examine(case: dict[str, Any]) -> None:
+        def examine(case: dict[str, Any], seed: int) -> None:
             spec = self.build(case)
-            seed = derive_seed(base, repr(sorted(case.items())))
             gen = torch.Generator().manual_seed(seed)
             args = self.inputs(case, gen)
             shown = f"net = {spec}\n{describe_inputs(args, self.arg_names)}"
@@ -70,18 +67,14 @@ class Gradients:
                 return
             if len(problems) > 3:
                 problems = problems[:3] + [f"… and {len(problems) - 3} more parameter(s) differ."]
-            loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student)["locations"]
-            where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
+            where = forward_location(ctx, pair.student, doing=f"`{spec}`")
             up = "" if upstream is None else f" with an upstream gradient of shape {tuple(upstream.shape)}"
             text = (f"Backpropagated through {call}{up} and compared each parameter's .grad with the "
                     f"reference's.\n" + "\n".join(problems))
             raise Failure(text, hints=list(hints) + list(self.hints) if hints else list(self.hints),
                           location=where, case=f"{shown}\n{call}")
 
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults, book=ctx.casebook, key=self.id)
-        if failure is not None:
-            raise failure
+        explore_check(self, ctx, examine)
 
 
 def _compare_grads(mine: dict[str, Any], ref: dict[str, Any], placed: dict[str, str],

@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 from hypothesis import strategies as st
 
-from grader.checks.base import CheckContext, Failure, derive_seed
-from grader.checks.explore import explore
+from grader.checks.base import CheckContext, Failure
+from grader.checks.explore import explore_check
 from grader.checks.hints import rename_hints, structure_hints
 from grader.checks.pair import build_pair, student_call
 from grader.sandbox.specs import Spec
@@ -36,11 +36,9 @@ class Names:
     defaults: tuple[dict[str, Any], ...] = ()
 
     def run(self, ctx: CheckContext) -> None:
-        base = derive_seed(ctx.seed, ctx.exercise, self.id)
-
-        def examine(case: dict[str, Any]) -> None:
+        def examine(case: dict[str, Any], seed: int) -> None:
             spec = self.build(case)
-            pair = build_pair(ctx, spec, seed=base, align=False)
+            pair = build_pair(ctx, spec, seed=seed, align=False)
             mine = student_call(ctx, "describe", doing=f"`{spec}`", case=str(spec), handle=pair.student)
             ref = ctx.reference.request("describe", handle=pair.reference)
             problems = diff_state(mine, ref)
@@ -56,10 +54,7 @@ class Names:
             raise Failure(f"Compared the state_dict of `{spec}` with the reference's.\n" + "\n".join(problems),
                           hints=hints, location=where, case=f"net = {spec}")
 
-        failure = explore(self.cases, examine, seed=base, max_examples=ctx.examples(self.max_examples),
-                          extra=self.defaults, book=ctx.casebook, key=self.id)
-        if failure is not None:
-            raise failure
+        explore_check(self, ctx, examine)
 
 
 def _shapes(desc: dict[str, Any]) -> dict[str, tuple[int, ...]]:

@@ -16,7 +16,7 @@ from grader.checks.base import CheckContext, Failure, student_error_failure
 from grader.sandbox.client import StudentError
 from grader.sandbox.specs import Spec
 
-__all__ = ["Pair", "build_pair", "student_call", "describe_inputs", "randn"]
+__all__ = ["Pair", "build_pair", "student_call", "forward_location", "describe_inputs", "randn"]
 
 
 @dataclass
@@ -47,6 +47,14 @@ def student_call(ctx: CheckContext, op: str, *, doing: str, case: str = "", **ar
         return ctx.student.request(op, **args)
     except StudentError as err:
         raise student_error_failure(err, doing=doing, case=case) from None
+
+
+def forward_location(ctx: CheckContext, handle: int, *, doing: str) -> dict[str, Any] | None:
+    """The line of the student's ``forward`` of the object behind ``handle`` (its class line when it
+    defines none), for a failure to point at; None when it is not in the submission's files. The
+    worker is asked: an exception of the student's code there is a :class:`Failure`."""
+    loc = student_call(ctx, "describe", doing=doing, handle=handle).get("locations", {})
+    return {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
 
 
 def build_pair(ctx: CheckContext, spec: Spec, *, seed: int, align: bool = True,

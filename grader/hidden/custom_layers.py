@@ -11,10 +11,10 @@ from typing import Any
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import CheckContext, Custom, Failure, Forward, build_pair, student_call
+from grader.checks import CheckContext, Custom, Failure, Forward, build_pair
 from grader.checks.base import student_error_failure
 from grader.checks.draw import batch, cases, width
-from grader.checks.pair import randn
+from grader.checks.pair import forward_location, randn
 from grader.compare import compare
 from grader.sandbox.client import StudentError
 from grader.sandbox.specs import ex, tensor
@@ -42,10 +42,9 @@ def _flatten_non_contiguous(ctx: CheckContext, case: dict[str, Any], seed: int) 
     expected = ctx.reference.request("forward", handle=pair.reference, args=[arg])["output"]
     diff = compare(out, expected)
     if diff:
-        loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student).get("locations", {})
-        where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
         raise Failure(f"Compared the output of net(X) for a non-contiguous X (a transposed view) with the "
-                      f"reference's.\n{diff}", location=where, case=shown)
+                      f"reference's.\n{diff}",
+                      location=forward_location(ctx, pair.student, doing=f"`{spec}`"), case=shown)
 
 
 HIDDEN = {

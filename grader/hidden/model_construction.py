@@ -10,9 +10,9 @@ from typing import Any
 
 import torch
 
-from grader.checks import CheckContext, Custom, Failure, build_pair, student_call
+from grader.checks import CheckContext, Custom, Failure, build_pair
 from grader.checks.base import last_student_frame
-from grader.checks.pair import randn
+from grader.checks.pair import forward_location, randn
 from grader.sandbox.client import StudentError
 from grader.suites.model_construction import _head_cases, _multihead
 
@@ -35,8 +35,7 @@ def _unknown_head(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
             raise Failure(f"The KeyError for an unknown head does not name it: {err.message!r}.",
                           hints=(raise_hint,), location=where, case=shown) from None
         return
-    loc = student_call(ctx, "describe", doing=f"`{spec}`", handle=pair.student).get("locations", {})
-    where = {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
+    where = forward_location(ctx, pair.student, doing=f"`{spec}`")
     what = "None" if out is None else "a value"
     raise Failure(f"net(X, {bad!r}) returned {what}; an unknown head must raise KeyError naming it.",
                   hints=(raise_hint,), location=where, case=shown)

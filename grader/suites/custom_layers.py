@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import torch
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 
 from grader.catalog import Exercise
 from grader.checks import CheckContext, Custom, Failure, Forward, Gradients, Mistake, Names, build_pair, student_call
+from grader.checks.annotate import Explained
 from grader.checks.base import student_error_failure
 from grader.checks.draw import batch, cases, matrix_input, width
 from grader.checks.pair import randn
@@ -40,40 +40,6 @@ _SUM_TOL = Tolerance(rtol=1e-5, atol=1e-5)
 def _where(ctx: CheckContext, line: int) -> dict[str, Any]:
     """A location in the student's file of this exercise."""
     return {"file": f"{ctx.exercise}.py", "line": line}
-
-
-@dataclass(frozen=True)
-class _Explained:
-    """A check whose failures ``explain`` may make more precise (extra hints, a better line).
-
-    ``explain(ctx, failure)`` returns the failure to report (the same one when it has
-    nothing to add). Everything else is the wrapped check's.
-    """
-
-    inner: Any
-    explain: Callable[[CheckContext, Failure], Failure]
-
-    @property
-    def id(self) -> str:
-        return self.inner.id
-
-    @property
-    def title(self) -> str:
-        return self.inner.title
-
-    @property
-    def points(self) -> float:
-        return self.inner.points
-
-    @property
-    def hidden(self) -> bool:
-        return getattr(self.inner, "hidden", False)
-
-    def run(self, ctx: CheckContext) -> None:
-        try:
-            self.inner.run(ctx)
-        except Failure as failure:
-            raise self.explain(ctx, failure) from None
 
 
 def _with_hints(failure: Failure, hints: list[str], *, first: bool = True, drop_prefix: str = "",
@@ -267,7 +233,7 @@ def _nothing_to_learn(mine: dict[str, Any], ref: dict[str, Any]) -> list[str]:
 CENTERED = Exercise("custom_layers/centered", "CenteredLayer: a custom layer without parameters", (
     Names(points=1, build=_centered, cases=st.just({}), max_examples=1, diagnose=_nothing_to_learn,
           title="no parameters or buffers (the layer has nothing to learn)"),
-    _Explained(Forward(points=3, build=_centered, inputs=_any_shape, cases=_centered_cases,
+    Explained(Forward(points=3, build=_centered, inputs=_any_shape, cases=_centered_cases,
                        defaults=_CENTERED_DEFAULTS, mistakes=_CENTERED_MISTAKES,
                        title="forward subtracts the mean of all entries, for inputs of rank 1 to 4"),
                _explain_centered),
@@ -361,7 +327,7 @@ MY_LINEAR = Exercise("custom_layers/my_linear", "MyLinear: a custom layer with p
           title="parameters weight (in_units, units) and bias (units,)"),
     Forward(points=3, build=_my_linear, inputs=matrix_input("i"), cases=_lin_sizes, defaults=_LIN_DEFAULTS,
             mistakes=_LIN_MISTAKES, tol=_SUM_TOL, title="forward is relu(X @ weight + bias)"),
-    _Explained(Gradients(points=2, build=_my_linear, inputs=matrix_input("i"), cases=_lin_sizes,
+    Explained(Gradients(points=2, build=_my_linear, inputs=matrix_input("i"), cases=_lin_sizes,
                          defaults=_LIN_DEFAULTS, title="gradients reach weight and bias, and match the reference"),
                _explain_gradients("MyLinear")),
     Custom(id="init", title="weight and bias start standard normal (goodness-of-fit test, false alarm < 1e-6)",
@@ -425,7 +391,7 @@ TENSOR_REDUCTION = Exercise("custom_layers/tensor_reduction", "TensorReduction: 
     Forward(points=3, build=_reduction, inputs=matrix_input("i"), cases=_red_sizes, defaults=_RED_DEFAULTS,
             mistakes=_RED_MISTAKES, tol=_RED_TOL,
             title="forward is y[b, k] = Σ_ij weight[i, j, k] x[b, i] x[b, j] (weights copied from the reference)"),
-    _Explained(Gradients(points=2, build=_reduction, inputs=matrix_input("i"), cases=_red_sizes,
+    Explained(Gradients(points=2, build=_reduction, inputs=matrix_input("i"), cases=_red_sizes,
                          defaults=_RED_DEFAULTS, tol=_RED_TOL, title="gradients reach weight and match the reference"),
                _explain_gradients("TensorReduction")),
 ))

@@ -8,12 +8,14 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
+from typing import Any, Iterator
 
 import click
 
-__all__ = ["main"]
+__all__ = ["main", "usage_errors"]
 
 
 def _console() -> "Console":  # noqa: F821 - rich imported lazily
@@ -21,6 +23,28 @@ def _console() -> "Console":  # noqa: F821 - rich imported lazily
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=120)
+
+
+@contextlib.contextmanager
+def usage_errors(server: Any) -> Iterator[None]:
+    """Inside, what the user asked wrong (an unknown exercise, a seed the release did not record, a
+    ``click.UsageError``) closes ``server`` (the fork server started early) and exits 2.
+
+    Example::
+
+        with usage_errors(server):
+            chosen = select(target)
+    """
+    from grader.catalog import UnknownExercise
+    from grader.release.manifest import SeedNotRecorded
+
+    try:
+        yield
+    except (UnknownExercise, SeedNotRecorded, click.UsageError) as exc:
+        server.close()
+        if isinstance(exc, click.UsageError):
+            raise
+        raise click.UsageError(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,30 +108,22 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
     server = ForkServer()  # imports torch in its own process while this one does the same
     from rich.console import Console
 
-    from grader.catalog import UnknownExercise, is_hidden, select
+    from grader.catalog import is_hidden, select
     from grader.engine import grade
     from grader.paths import default_submission
-    from grader.release.manifest import SeedNotRecorded, run_settings
+    from grader.release.manifest import run_settings
     from grader.render import render_terminal, write_gradescope_json, write_html
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
     from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 
-    try:
+    with usage_errors(server):
         chosen = select(target)
-    except UnknownExercise as exc:
-        server.close()
-        raise click.UsageError(str(exc)) from None
-    root = (submission or default_submission()).resolve()
-    if not root.is_dir():
-        server.close()
-        raise click.UsageError(f"submission folder {root} does not exist")
-    try:
+        root = (submission or default_submission()).resolve()
+        if not root.is_dir():
+            raise click.UsageError(f"submission folder {root} does not exist")
         seed, options = run_settings(seed, include_hidden=False, sandbox=SandboxPolicy(require=require_sandbox),
                                      limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
-    except SeedNotRecorded as exc:
-        server.close()
-        raise click.UsageError(str(exc)) from None
     console = _console()
     with WorkerPool(server) as pool, console.status(f"grading {target} (seed {seed})…") as status:
         def progress(result):  # type: ignore[no-untyped-def]
@@ -262,19 +278,16 @@ def selftest(target: str, examples_scale: float, seed: int | None, timeout: floa
     server = ForkServer()  # imports torch in its own process while this one does the same
     from grader.authoring.report import render_selftest
     from grader.authoring.selftest import run_selftest
-    from grader.catalog import UnknownExercise, select
+    from grader.catalog import select
     from grader.engine import GradeOptions, new_seed
     from grader.paths import default_solutions
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
 
-    try:
+    with usage_errors(server):
         chosen = select(target)
         if not (solutions or default_solutions()).is_dir():
             raise click.UsageError(f"solutions folder {solutions or default_solutions()} does not exist")
-    except (UnknownExercise, click.UsageError) as exc:
-        server.close()
-        raise click.UsageError(str(exc)) from None
     seed = new_seed() if seed is None else seed
     console = _console()
     console.print(f"selftest of {target}: {len(chosen)} exercise(s), seed {seed}")
@@ -312,17 +325,14 @@ def release(out: Path, target: str, seed: int | None, force: bool, timeout: floa
     from grader.sandbox.forkserver import ForkServer
 
     server = ForkServer()
-    from grader.catalog import UnknownExercise, select
+    from grader.catalog import select
     from grader.engine import GradeOptions, new_seed
     from grader.release.build import ReleaseError, build_release
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
 
-    try:
+    with usage_errors(server):
         chosen = select(target)
-    except UnknownExercise as exc:
-        server.close()
-        raise click.UsageError(str(exc)) from None
     seed = new_seed() if seed is None else seed
     console = _console()
     options = GradeOptions(limits=Limits(timeout=timeout))

@@ -137,25 +137,19 @@ def run_ci_command(*, target: str, submission: Path | None, min_score: float, se
     from grader.sandbox.forkserver import ForkServer
 
     server = ForkServer()  # imports torch in its own process while this one does the same
-    from grader.catalog import UnknownExercise, select
+    from grader.catalog import select
+    from grader.cli import usage_errors
     from grader.engine import grade
-    from grader.release.manifest import SeedNotRecorded, run_settings
+    from grader.release.manifest import run_settings
     from grader.render import render_terminal
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
     from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 
-    try:
+    with usage_errors(server):
         chosen = select(target)
-    except UnknownExercise as exc:
-        server.close()
-        raise click.UsageError(str(exc)) from None
-    try:
         seed, options = run_settings(seed, include_hidden=True, sandbox=SandboxPolicy(require=require_sandbox),
                                      limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
-    except SeedNotRecorded as exc:
-        server.close()
-        raise click.UsageError(str(exc)) from None
     console.print(Text(f"grading {target} in {_shown(root)} (seed {seed}, every check, public and hidden)"))
 
     def progress(result) -> None:  # type: ignore[no-untyped-def]

@@ -63,6 +63,15 @@ class Mutant:
     def read(cls, exercise: str, path: Path) -> "Mutant":
         return cls(exercise=exercise, slug=path.stem, path=path, description=first_docstring_line(path))
 
+    def submission(self, solutions: Path, folder: Path) -> Path:
+        """Make ``folder`` a submission: a copy of every solution, with this mutant in place of its
+        exercise's file (so a module that imports a sibling gets the sibling's reference)."""
+        shutil.copytree(solutions, folder, ignore=shutil.ignore_patterns("__pycache__"))
+        target = folder / f"{self.exercise}.py"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.path, target)
+        return folder
+
 
 def first_docstring_line(path: Path) -> str:
     """The first line of a module's docstring ('' when it has none or does not parse).
@@ -263,11 +272,7 @@ def _audit(exercise: Exercise, *, seed: int, options: GradeOptions, pool: Worker
     stub = one(stubs, "stub")
     verdicts = []
     for n, mutant in enumerate(find_mutants(mutants, exercise)):
-        folder = tmp / f"{exercise.id.replace('/', '__')}__{n}"
-        shutil.copytree(base, folder)
-        target = folder / exercise.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(mutant.path, target)
+        folder = mutant.submission(base, tmp / f"{exercise.id.replace('/', '__')}__{n}")
         try:
             verdicts.append(MutantVerdict(mutant, one(folder, f"mutant {mutant.slug}")))
         finally:

@@ -94,9 +94,7 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
         known = [Known("solution", solutions), Known("stub", stubs)]
         for exercise in public:
             for n, mutant in enumerate(find_mutants(mutants, exercise)):
-                folder = Path(tmp) / f"{exercise.id.replace('/', '__')}__{n}"
-                shutil.copytree(solutions, folder, ignore=shutil.ignore_patterns("__pycache__"))
-                shutil.copyfile(mutant.path, folder / exercise.path)
+                folder = mutant.submission(solutions, Path(tmp) / f"{exercise.id.replace('/', '__')}__{n}")
                 known.append(Known(f"mutant {exercise.id}/{mutant.slug}", folder, (exercise.id,)))
         report.submissions = len(known)
         recordings, live = record_expected(public, seed=seed, solutions=solutions, known=known, pool=pool,

@@ -26,7 +26,7 @@ from typing import Any
 import torch  # noqa: F401 - preloaded in the fork server
 
 from grader.sandbox import codec
-from grader.sandbox.confine import confine
+from grader.sandbox.confine import confine, python_paths
 from grader.sandbox.framing import Channel, ChannelError
 from grader.sandbox.limits import Limits
 from grader.sandbox.ops import Session
@@ -100,10 +100,47 @@ def _trace_hard_exit(fault: Any) -> None:
     os._exit = traced_exit  # type: ignore[assignment]
 
 
+def _within(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or inside it (both already resolved).
+
+    Example:
+        >>> _within("/a/b/c", "/a/b"), _within("/a/bc", "/a/b"), _within("/a/b", "/a/b")
+        (True, False, True)
+    """
+    folder = folder.rstrip(os.sep) or os.sep
+    return path == folder or path.startswith(folder if folder == os.sep else folder + os.sep)
+
+
+def project_entries(entries: list[str], *, project: str, submission: str,
+                    interpreter: tuple[str, ...]) -> list[str]:
+    """The ``sys.path`` entries a worker must drop: those inside the project folder (it holds
+    ``solutions/``, ``mutants/``, the tests), except the submission and the interpreter's own
+    folders — a virtual environment created inside the project is the most common layout.
+
+    Example:
+        >>> project_entries(["/p", "/p/.venv/lib/python3.11/site-packages", "/p/exercises", "/usr/lib"],
+        ...                 project="/p", submission="/p/exercises",
+        ...                 interpreter=("/p/.venv/lib/python3.11/site-packages", "/usr/lib"))
+        ['/p']
+        >>> project_entries(["/home/u/my project/tests"], project="/home/u/my project", submission="/s",
+        ...                 interpreter=("/home/u",))  # a Python above the project opens nothing in it
+        ['/home/u/my project/tests']
+    """
+    kept = tuple(p for p in interpreter if not _within(project, p))
+
+    def hidden(entry: str) -> bool:
+        real = os.path.realpath(entry or ".")
+        return (_within(real, project) and not _within(real, submission)
+                and not any(_within(real, p) for p in kept))
+
+    return [p for p in entries if hidden(p)]
+
+
 def _isolate_python(config: WorkerConfig) -> None:
     """Python-level housekeeping after confinement: temporary files and caches go to the
     scratch directory, no bytecode is written next to the submission, and ``sys.path``
-    starts with the submission and leaves out the project folder (it holds ``solutions/``)."""
+    starts with the submission and leaves out the project folder (it holds ``solutions/``)
+    but not the interpreter's own folders inside it (see :func:`project_entries`)."""
     from grader.paths import project_root
 
     for var in ("TMPDIR", "HOME", "XDG_CACHE_HOME"):
@@ -112,20 +149,17 @@ def _isolate_python(config: WorkerConfig) -> None:
     tempfile.tempdir = config.scratch
     sys.dont_write_bytecode = True
     project = str(project_root())
+    if os.path.basename(project) in ("site-packages", "dist-packages"):  # a plain install: no solutions there
+        sys.path.insert(0, config.submission_root)
+        return
     sub = os.path.realpath(config.submission_root)
-
-    installed = os.path.basename(project) in ("site-packages", "dist-packages")  # a plain install: no solutions there
-
-    def hidden(entry: str) -> bool:
-        real = os.path.realpath(entry or ".")
-        inside = not installed and (real == project or real.startswith(project + os.sep))
-        return inside and not (real == sub or real.startswith(sub + os.sep))
-
-    removed = [p for p in sys.path if hidden(p)]
+    interpreter = python_paths()
+    removed = project_entries(sys.path, project=project, submission=sub, interpreter=interpreter)
     sys.path[:] = [config.submission_root] + [p for p in sys.path if p not in removed]
     prefixes = tuple({project, *(os.path.abspath(p or ".") for p in removed)})
-    for entry in [p for p in sys.path_importer_cache if p in removed or (
-            p.startswith(prefixes) and hidden(p))]:  # string test first: the cache has hundreds of folders
+    cached = [p for p in sys.path_importer_cache if p.startswith(prefixes)]  # string test first: hundreds of folders
+    for entry in set(project_entries(cached, project=project, submission=sub, interpreter=interpreter)) | {
+            p for p in sys.path_importer_cache if p in removed}:
         del sys.path_importer_cache[entry]  # a finder made in the fork server lists the project folder
 
 

@@ -181,10 +181,13 @@ def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, time
                                scheduler=scheduler, console=_console()))
 
 
-def _min_score(ctx: click.Context, param: click.Parameter, value: str) -> float:
-    """``--min-score``: ``0.6`` or ``60%``, a fraction of the maximum score."""
+def _min_score(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """``--min-score``: ``0.6`` or ``60%``, a fraction of the maximum score; absent (or empty):
+    every check must pass, as for ``grade exercise``."""
     from grader.ci.threshold import parse_min_score
 
+    if value is None:
+        return None
     try:
         return parse_min_score(value)
     except ValueError as exc:
@@ -195,8 +198,9 @@ def _min_score(ctx: click.Context, param: click.Parameter, value: str) -> float:
 @click.argument("target", default="all")
 @click.option("--submission", "-s", type=click.Path(file_okay=False, path_type=Path),
               help="Folder with <topic>/<module>.py files (default: ./exercises).")
-@click.option("--min-score", callback=_min_score, default="0", show_default=True, metavar="FRACTION|PERCENT%",
-              help="Least score for exit 0: a fraction of the maximum (0.6) or a percentage (60%).")
+@click.option("--min-score", callback=_min_score, default=None, metavar="FRACTION|PERCENT%",
+              help="Least score for exit 0: a fraction of the maximum (0.6) or a percentage (60%). "
+                   "Default: every check must pass (as `grade exercise`); 0: exit 0 whatever the score.")
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("grade-results"),
               show_default=True, help="Folder for junit.xml, results.json, summary.md and report.html.")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Seed of the run (default: a fresh one, printed).")
@@ -207,13 +211,14 @@ def _min_score(ctx: click.Context, param: click.Parameter, value: str) -> float:
 @click.option("--verbose", "-v", is_flag=True, help="Also show what the submission printed.")
 @click.option("--require-sandbox", is_flag=True,
               help="Refuse to grade (exit 2) unless Landlock, seccomp and a network namespace confine the workers.")
-def ci(target: str, submission: Path | None, min_score: float, out: Path, seed: int | None, timeout: float,
+def ci(target: str, submission: Path | None, min_score: float | None, out: Path, seed: int | None, timeout: float,
        memory_mb: int, verbose: bool, require_sandbox: bool) -> None:
     """Grade TARGET (default `all`) in a CI job: every check, public and hidden.
 
     Writes OUT/junit.xml, results.json, summary.md (also appended to
-    $GITHUB_STEP_SUMMARY when set) and report.html. Exit status: 0 at or
-    above --min-score, 1 below it, 2 usage error, 3 grader fault.
+    $GITHUB_STEP_SUMMARY when set) and report.html. Exit status: 0 when every
+    check passed (or, with --min-score, at or above it), 1 otherwise, 2 usage
+    error, 3 grader fault.
     """
     from grader.ci.command import run_ci_command
 

@@ -14,7 +14,7 @@ import secrets
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -158,7 +158,7 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
             if ended:
                 out.append(_skipped(exercise, check, ended))
                 continue
-            result, died = _run_check(check, ctx, exercise, submission)
+            result, died = _run_check(check, ctx, exercise, submission, control=_control(references, exercise))
             out.append(result)
             if died:
                 ended = f"Not run: the worker died during check '{check.id}' ({died})."
@@ -174,7 +174,25 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
             worker.close()
 
 
-def _run_check(check: Any, ctx: CheckContext, exercise: Exercise, root: Path) -> tuple[CheckResult, str]:
+def _control(references: Any, exercise: Exercise) -> Callable[[], Any] | None:
+    """Fresh live reference runners for a control run (None when the references are recordings)."""
+    return (lambda: references.runner(exercise)) if isinstance(references, References) else None
+
+
+def _passes_on_reference(check: Any, ctx: CheckContext, control: Callable[[], Any] | None) -> bool:
+    """Whether ``check`` passes when the reference plays the student: the control run that tells a
+    grader bug (it fails there too) from an object of the student's the grader could not handle."""
+    if control is None:
+        return False
+    try:
+        check.run(replace(ctx, student=control(), reference=control(), notes=[]))
+    except BaseException:  # noqa: BLE001 - any failure of the control leaves the fault with the grader
+        return False
+    return True
+
+
+def _run_check(check: Any, ctx: CheckContext, exercise: Exercise, root: Path, *,
+               control: Callable[[], Any] | None = None) -> tuple[CheckResult, str]:
     t0 = time.perf_counter()
     try:
         check.run(ctx)
@@ -191,6 +209,14 @@ def _run_check(check: Any, ctx: CheckContext, exercise: Exercise, root: Path) ->
                           t0), ""
         return _error(exercise, check, f"Grader fault (not your fault): {fault}", t0), ""
     except Exception as exc:  # noqa: BLE001 - a bug of the grader must not look like the student's
+        if _passes_on_reference(check, ctx, control):  # then what the student built is what differs
+            failure = Failure(f"The grader could not handle what your code built or returned in this check: "
+                              f"{type(exc).__name__}: {exc}. The same check passes on the reference solution, so "
+                              "your object differs from what the exercise asks for (this is not a grader fault).",
+                              hints=("Compare the types and shapes your code returns with the exercise's "
+                                     "description (a tensor where a tensor is asked for, an nn.Module where a "
+                                     "module is asked for).",))
+            return _failed(exercise, check, failure, root, duration=time.perf_counter() - t0), ""
         text = "".join(traceback.format_exception(exc))[-3000:]
         return _error(exercise, check, f"Grader fault (not your fault): {type(exc).__name__}: {exc}\n{text}", t0), ""
     return CheckResult(exercise=exercise.id, check=check.id, title=check.title, status=Status.PASSED,

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -131,6 +132,9 @@ def last_student_frame(frames: list[dict[str, Any]]) -> dict[str, Any] | None:
     return inside[-1] if inside else None
 
 
+_NO_ARGUMENTS = re.compile(r"(?P<name>\w+)(?P<init>\.__init__)?\(\) takes (?P<takes>\d+) positional argument")
+
+
 def known_error_hints(err: StudentError) -> list[str]:
     """Hints for exceptions that match known mistakes."""
     hints = []
@@ -148,9 +152,19 @@ def known_error_hints(err: StudentError) -> list[str]:
             or "has no attribute '_parameters'" in msg:
         hints.append("Call `super().__init__()` first thing in your `__init__`: nn.Module must set itself up "
                      "before you assign layers to attributes.")
-    if err.type == "TypeError" and ("positional argument" in msg or "keyword argument" in msg):
+    fixed = _NO_ARGUMENTS.match(msg) if err.type == "TypeError" else None
+    if fixed and int(fixed["takes"]) == (1 if fixed["init"] else 0):
+        what = f"`{fixed['name']}`" + (" (its `__init__`)" if fixed["init"] else "")
+        hints.append(f"{what} takes no arguments, like the book's version with its sizes written in; the exercise "
+                     f"passes the sizes (it draws its own): add the parameters the exercise lists, with their "
+                     f"defaults, and build the layers from them.")
+    elif err.type == "TypeError" and ("positional argument" in msg or "keyword argument" in msg):
         hints.append("Check the signature against the exercise: the names and defaults of the arguments "
                      "are part of the contract.")
+    if err.type == "ModuleNotFoundError" and "'d2l'" in msg:
+        hints.append("The `d2l` package is not available while grading, and an exercise file must stand on its "
+                     "own: write what you used from `d2l` (a few lines each) in your file, importing only "
+                     "torch (and your sibling exercise modules).")
     if err.type == "MissingName" or err.info.get("missing_name"):
         hints.append(f"Your file must define `{err.info.get('missing_name')}` with exactly that name.")
     if err.type == "SystemExit":
@@ -170,6 +184,12 @@ def student_error_failure(err: StudentError, *, doing: str, case: str = "") -> F
     stage = _STAGE_WORDS.get(str(err.info.get("stage", "")), "running")
     if err.type == "MissingName":
         text = f"Your module does not define `{err.info.get('missing_name')}`."
+    elif err.type == "NotCallableName":
+        text = err.message
+    elif err.type == "UnhandledObject":
+        text = (f"{stage.capitalize()} {doing} failed in the grader's handling of your object: {err.message}. "
+                "The same step succeeds on the reference solution, so your object differs from what the exercise "
+                "asks for here (this is not a grader fault).")
     else:
         text = f"{stage.capitalize()} {doing} raised {err.type}: {err.message}"
     return Failure(text, hints=known_error_hints(err), location=frame, case=case)

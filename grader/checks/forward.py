@@ -60,7 +60,7 @@ class Forward:
             shown = f"net = {spec}\n{describe_inputs(args, self.arg_names)}" + \
                 (f"\nkeyword arguments: {kwargs}" if kwargs else "")
             call = f"net({', '.join(self.arg_names[:len(args)])}{', **kwargs' if kwargs else ''})"
-            pair = build_pair(ctx, spec, seed=seed, align=self.align)
+            pair = build_pair(ctx, spec, seed=seed, align=self.align, dry_run=(args, kwargs))
             out = student_call(ctx, "forward", doing=f"`{spec}`", case=f"{shown}\n{call}",
                                handle=pair.student, args=args, kwargs=kwargs)["output"]
             expected = ctx.reference.request("forward", handle=pair.reference, args=args, kwargs=kwargs)["output"]

@@ -55,7 +55,7 @@ class Gradients:
             args = self.inputs(case, gen)
             shown = f"net = {spec}\n{describe_inputs(args, self.arg_names)}"
             call = f"net({', '.join(self.arg_names[:len(args)])})"
-            pair = build_pair(ctx, spec, seed=seed, align=True)
+            pair = build_pair(ctx, spec, seed=seed, align=True, dry_run=(args, {}))
             ref_shape = ctx.reference.request("forward", handle=pair.reference, args=args)["output"]
             upstream = torch.randn(ref_shape.shape, generator=gen) if isinstance(ref_shape, torch.Tensor) else None
             ref = ctx.reference.request("backward", handle=pair.reference, args=args, upstream=upstream)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-__all__ = ["structure_hints", "rename_hints"]
+__all__ = ["structure_hints", "rename_hints", "lazy_hints"]
 
 _WRAPPERS = {"list": ("nn.ModuleList", "nn.ParameterList"), "tuple": ("nn.ModuleList", "nn.ParameterList"),
              "dict": ("nn.ModuleDict", "nn.ParameterDict")}
@@ -82,3 +82,37 @@ def rename_hints(missing: list[str], unexpected: list[str]) -> list[str]:
                              f"`{want}` (expected key `{key}`, found `{cand}`).")
             break
     return list(dict.fromkeys(hints))
+
+
+def lazy_hints(mine: dict[str, Any], ref: dict[str, Any]) -> list[str]:
+    """The student's layer is lazy (``nn.LazyLinear``) where the reference's has its shapes: the
+    exercise gives the input width, so the plain layer is asked for.
+
+    Example:
+        >>> mine = {"parameters": [{"name": "hidden.weight", "shape": None}],
+        ...         "modules": [{"name": "hidden", "type": "LazyLinear"}]}
+        >>> ref = {"parameters": [{"name": "hidden.weight", "shape": [8, 3]}],
+        ...        "modules": [{"name": "hidden", "type": "Linear"}]}
+        >>> print(lazy_hints(mine, ref)[0])  # doctest: +ELLIPSIS
+        `hidden` is an nn.LazyLinear: nn.LazyLinear infers the input width at the first forward; ...
+    """
+    ref_shapes = {t["name"]: t["shape"] for t in ref.get("parameters", []) + ref.get("buffers", [])}
+    ref_types = {m["name"]: m["type"] for m in ref.get("modules", [])}
+    my_types = {m["name"]: m["type"] for m in mine.get("modules", [])}
+    lazy: dict[tuple[str, str], list[str]] = {}  # (lazy kind, plain kind) -> owners, in order
+    for t in mine.get("parameters", []) + mine.get("buffers", []):
+        owner = t["name"].rsplit(".", 1)[0] if "." in t["name"] else ""
+        kind = my_types.get(owner, "")
+        if t["shape"] is None and ref_shapes.get(t["name"]) is not None and kind.startswith("Lazy"):
+            owners = lazy.setdefault((kind, ref_types.get(owner) or kind.removeprefix("Lazy")), [])
+            owners.append(owner) if owner not in owners else None
+    hints = []
+    for (kind, plain), owners in lazy.items():
+        shown = [f"`{o}` = nn.{plain}({w[1]}, {w[0]})" for o in owners
+                 if plain == "Linear" and len(w := ref_shapes.get(f"{o}.weight") or []) == 2]
+        names = ", ".join(f"`{o}`" for o in owners)
+        example = f" (here the reference has {', '.join(shown[:4])})" if shown else ""
+        hints.append(f"{names} {'is an' if len(owners) == 1 else 'are'} nn.{kind}: nn.{kind} infers the input "
+                     f"width at the first forward; this exercise gives it: use nn.{plain}(in_features, "
+                     f"out_features) with the sizes your constructor receives{example}.")
+    return hints

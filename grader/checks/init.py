@@ -138,8 +138,17 @@ class Initialization:
         base = derive_seed(ctx.seed, ctx.exercise, self.id)
         trials = self.trials(random.Random(base))
         observed: list[Observed] = []
+        failed: dict[str, tuple[Trial, Failure]] = {}  # the first failure of each function tried
         for i, trial in enumerate(trials):
-            observed += self._observe(ctx, trial, i, derive_seed(base, i))
+            name = repr(trial.target)
+            if name in failed:
+                continue
+            try:
+                observed += self._observe(ctx, trial, i, derive_seed(base, i))
+            except Failure as failure:
+                failed[name] = (trial, failure)
+        if failed:
+            raise _together(list(failed.values()))
         report = self.report(observed, trials)
         if report.passed:
             return
@@ -258,6 +267,32 @@ _BIAS_NONE_HINT = ("Leave the set of parameters alone: a Linear built with `bias
                    "(test `if m.bias is not None:` before touching it), and do not delete or add parameters.")
 _DRY_RUN_HINT = ("Lazy parameters get their shape on the first forward pass: run `net(example)` once "
                  "before anything reads or initializes them.")
+
+
+def _together(failed: list[tuple[Trial, Failure]]) -> Failure:
+    r"""One failure naming every function that failed (the first one's feedback in full).
+
+    Example:
+        >>> from grader.sandbox.specs import ex, nn
+        >>> a = (Trial(nn.Linear(2, 2), fn=ex.f), Failure("f raised", location={"file": "m.py", "line": 3}))
+        >>> b = (Trial(nn.Linear(2, 2), fn=ex.g), Failure("g raised\nmore", location={"file": "m.py", "line": 9}))
+        >>> print(_together([a, b]).feedback)
+        Fails for 2 functions: `f`, `g`.
+        f raised
+        <BLANKLINE>
+        Also in `g` (m.py:9): g raised
+    """
+    first = failed[0][1]
+    if len(failed) == 1:
+        return first
+    names = ", ".join(f"`{t.target!r}`" for t, _ in failed)
+    lines = [f"Fails for {len(failed)} functions: {names}.", first.feedback, ""]
+    for trial, failure in failed[1:]:
+        loc = failure.location
+        where = f" ({loc['file']}:{loc['line']})" if loc and loc.get("file") else ""
+        lines.append(f"Also in `{trial.target!r}`{where}: {failure.feedback.splitlines()[0]}")
+    hints = [h for _, f in failed for h in f.hints]
+    return Failure("\n".join(lines), hints=hints, location=first.location, case=first.case)
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:

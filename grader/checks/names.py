@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from grader.checks.base import CheckContext, Failure
 from grader.checks.explore import explore_check
-from grader.checks.hints import rename_hints, structure_hints
+from grader.checks.hints import lazy_hints, rename_hints, structure_hints
 from grader.checks.pair import build_pair, student_call
 from grader.sandbox.specs import Spec
 
@@ -46,7 +46,7 @@ class Names:
                 return
             missing = [k for k in _shapes(ref) if k not in _shapes(mine)]
             unexpected = [k for k in _shapes(mine) if k not in _shapes(ref)]
-            hints = rename_hints(missing, unexpected) + structure_hints(mine, set(_shapes(ref)))
+            hints = lazy_hints(mine, ref) + rename_hints(missing, unexpected) + structure_hints(mine, set(_shapes(ref)))
             if self.diagnose:
                 hints += self.diagnose(mine, ref)
             loc = mine.get("locations", {})
@@ -79,8 +79,13 @@ def diff_state(mine: dict[str, Any], ref: dict[str, Any]) -> list[str]:
         lines.append(f"Missing keys: {', '.join(missing)}")
     if unexpected:
         lines.append(f"Unexpected keys: {', '.join(unexpected)}")
+    unshaped = [f"{key} (expected {want[key]})" for key in want
+                if key in got and got[key] == ("uninitialized",) != want[key]]
+    if unshaped:
+        lines.append("No shape yet when the model is built (lazy layers, shaped at the first forward): "
+                     + ", ".join(unshaped))
     for key in want:
-        if key in got and got[key] != want[key]:
+        if key in got and got[key] != want[key] and got[key] != ("uninitialized",):
             lines.append(f"Shape of {key}: expected {want[key]}, got {got[key]}")
     my_kinds, ref_kinds = _kinds(mine), _kinds(ref)
     for key in want:

@@ -28,11 +28,20 @@ class Pair:
     reference: int
     placed: dict[str, str] = field(default_factory=dict)
     unplaced: list[str] = field(default_factory=list)
+    absent: list[str] | None = None  # reference names the student's object lacks (None: not asked)
 
     def alignment_note(self) -> str:
+        """Says how the reference's values went in, when it was not simply by name.
+
+        Example:
+            >>> Pair(None, 1, 2, placed={"0.weight": "layers.0.weight"}, absent=["0.weight"]).alignment_note()
+            'Parameters matched by position, not by name: 0.weight → layers.0.weight.'
+            >>> Pair(None, 1, 2, placed={"4.weight": "2.weight"}, absent=[]).alignment_note()  # a tied alias
+            ''
+        """
         renamed = {r: s for r, s in self.placed.items() if r != s}
         notes = []
-        if renamed:
+        if renamed and (self.absent is None or self.absent):  # every name there: nothing was renamed
             pairs = ", ".join(f"{r} → {s}" for r, s in list(renamed.items())[:6])
             notes.append(f"Parameters matched by position, not by name: {pairs}.")
         if self.unplaced:
@@ -58,20 +67,29 @@ def forward_location(ctx: CheckContext, handle: int, *, doing: str) -> dict[str,
 
 
 def build_pair(ctx: CheckContext, spec: Spec, *, seed: int, align: bool = True,
-               module: bool = True) -> Pair:
+               module: bool = True, dry_run: tuple[list[Any], dict[str, Any]] | None = None) -> Pair:
     """Build ``spec`` on both sides (same torch seed); optionally copy the reference's
-    parameters and buffers into the student's object (by name, then by position)."""
+    parameters and buffers into the student's object (by name, then by position).
+
+    ``dry_run`` (forward's arguments and keyword arguments): when the student's object has
+    lazy parameters the reference's has not (``nn.LazyLinear`` where ``nn.Linear`` is
+    asked for), one forward without gradients gives them their shapes before the copy, so
+    the outputs are judged on their merits (the names check reports the lazy layer)."""
     built = student_call(ctx, "build", doing=f"`{spec}`", case=f"{spec}", spec=spec.node, seed=seed)
     if module and not built["is_module"]:
         raise Failure(f"`{spec}` returned a {built['type']}, expected an nn.Module.", case=f"{spec}")
     ref = ctx.reference.request("build", spec=spec.node, seed=seed)
     pair = Pair(spec=spec, student=built["handle"], reference=ref["handle"])
+    if dry_run is not None and built.get("uninitialized") and not ref.get("uninitialized"):
+        student_call(ctx, "materialize", doing=f"`{spec}`", case=f"{spec}", handle=pair.student,
+                     args=dry_run[0], kwargs=dry_run[1])
     if align and ref["is_module"]:
         state = ctx.reference.request("state", handle=pair.reference)
         placed = student_call(ctx, "assign", doing=f"`{spec}`", case=f"{spec}", handle=pair.student,
                               tensors=dict(state["tensors"]), aliases=dict(state["aliases"]))
         pair.placed = dict(placed["placed"])
         pair.unplaced = list(placed["unplaced"])
+        pair.absent = list(placed["absent"]) if "absent" in placed else None
     return pair
 
 

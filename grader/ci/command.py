@@ -76,7 +76,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def write_outputs(run: RunResult, out: Path, *, min_score: float, hidden: frozenset[str] = frozenset(),
+def write_outputs(run: RunResult, out: Path, *, min_score: float | None, hidden: frozenset[str] = frozenset(),
                   target: str = "all", submission_arg: str | None = None, path_prefix: str = "",
                   step_summary: str | None = None) -> CiOutputs:
     """Write junit.xml, results.json, summary.md and report.html into ``out``; append the summary
@@ -126,7 +126,7 @@ def _path_prefix(root: Path) -> str:
     return "" if shown == "." else shown.rstrip("/") + "/"
 
 
-def run_ci_command(*, target: str, submission: Path | None, min_score: float, seed: int | None, timeout: float,
+def run_ci_command(*, target: str, submission: Path | None, min_score: float | None, seed: int | None, timeout: float,
                    memory_mb: int, out: Path, require_sandbox: bool, verbose: bool, console: Console) -> int:
     """Grade, print the terminal report, write the CI files; returns the exit status."""
     from grader.paths import default_submission
@@ -176,10 +176,13 @@ def run_ci_command(*, target: str, submission: Path | None, min_score: float, se
         console.print(Text("summary appended to $GITHUB_STEP_SUMMARY"))
     pct = fmt_points(round(percent(run.score, run.max_score), 2))
     lines = {
-        Verdict.PASSED: ((f"passed: {pct}% of the points, {format_min_score(min_score)} needed" if min_score > 0
-                          else f"graded: {pct}% of the points (no --min-score set)"), "bold green"),
-        Verdict.BELOW: (f"below the threshold: {pct}% of the points, {format_min_score(min_score)} needed "
-                        f"(exit 1)", "bold red"),
+        Verdict.PASSED: (("passed: every check" if min_score is None
+                          else f"passed: {pct}% of the points, {format_min_score(min_score)} needed" if min_score > 0
+                          else f"graded: {pct}% of the points (--min-score 0)"), "bold green"),
+        Verdict.BELOW: ((f"not every check passed: {pct}% of the points (exit 1; --min-score sets a lower pass mark)"
+                         if min_score is None else
+                         f"below the threshold: {pct}% of the points, {format_min_score(min_score)} needed (exit 1)"),
+                        "bold red"),
         Verdict.FAULT: (f"grader fault in {len(run.faults)} check(s): not your fault, please report it with "
                         f"the seed {run.seed} (exit 3)", "bold magenta"),
     }

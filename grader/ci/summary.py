@@ -129,7 +129,7 @@ def _listed(check: CheckResult, run: RunResult, hidden: Collection[str], submiss
             "reproduce": _reproduce(check.exercise, run.seed, submission_arg)}
 
 
-def _icon(outcome: Verdict, min_score: float) -> str:
+def _icon(outcome: Verdict, min_score: float | None) -> str:
     """The title's mark: a neutral one when no threshold is set (the job is green whatever the score).
 
     Example:
@@ -140,10 +140,10 @@ def _icon(outcome: Verdict, min_score: float) -> str:
         return "⚠️"
     if outcome is Verdict.BELOW:
         return "❌"
-    return "✅" if min_score > 0 else "📝"
+    return "✅" if min_score is None or min_score > 0 else "📝"
 
 
-def summary_markdown(run: RunResult, *, min_score: float = 0.0, hidden: Collection[str] = (),
+def summary_markdown(run: RunResult, *, min_score: float | None = 0.0, hidden: Collection[str] = (),
                      target: str = "all", submission_arg: str | None = None, report: str | None = None,
                      max_listed: int = MAX_LISTED) -> str:
     """The summary as Markdown.

@@ -1,8 +1,9 @@
 """The pass mark of a CI run: parsing ``--min-score`` and turning a run into an exit status.
 
 ``--min-score`` is a *fraction of the maximum score*: ``0.6`` and ``60%`` mean
-the same. ``0`` (the default) passes every run that the grader could grade;
-``1`` or ``100%`` needs every check to pass.
+the same; ``0`` passes every run that the grader could grade; ``1`` or ``100%``
+needs every point. Without it (``None``, also written as an empty value) the
+rule is ``grade exercise``'s: every check must pass.
 
 Exit statuses of ``grade ci``: 0 at or above the threshold, 1 below it,
 2 usage error (raised by click), 3 grader fault (some check ended in
@@ -15,8 +16,8 @@ Example:
     >>> c = CheckResult("ex", "c1", "t", Status.FAILED, 0.0, 2.0)
     >>> run = RunResult(seed=1, grader_version="0.1.0", submission="s",
     ...                 exercises=(ExerciseResult("ex", "Ex", (c,)),))
-    >>> verdict(run, 0.0), verdict(run, 0.5), verdict(run, 0.5).exit_code
-    (<Verdict.PASSED: 'passed'>, <Verdict.BELOW: 'below'>, 1)
+    >>> verdict(run, 0.0), verdict(run, 0.5), verdict(run, 0.5).exit_code, verdict(run, None).exit_code
+    (<Verdict.PASSED: 'passed'>, <Verdict.BELOW: 'below'>, 1, 1)
 """
 from __future__ import annotations
 
@@ -54,20 +55,23 @@ class Verdict(str, enum.Enum):
         return {Verdict.PASSED: EXIT_OK, Verdict.BELOW: EXIT_BELOW, Verdict.FAULT: EXIT_FAULT}[self]
 
 
-def parse_min_score(text: str) -> float:
-    """``"0.6"`` or ``"60%"`` to ``0.6``; raises ValueError for anything else.
+def parse_min_score(text: str) -> float | None:
+    """``"0.6"`` or ``"60%"`` to ``0.6``; an empty value to None (every check must pass);
+    raises ValueError for anything else.
 
     A bare number above 1 is refused rather than guessed at (points? percent?).
 
     Example:
-        >>> parse_min_score(" 75 % "), parse_min_score("0"), parse_min_score("100%")
-        (0.75, 0.0, 1.0)
+        >>> parse_min_score(" 75 % "), parse_min_score("0"), parse_min_score("100%"), parse_min_score("")
+        (0.75, 0.0, 1.0, None)
         >>> parse_min_score("60")
         Traceback (most recent call last):
         ...
         ValueError: expected a fraction of the maximum score, 0 to 1 (0.6), or a percentage (60%), got '60'
     """
     raw = str(text).strip()
+    if not raw:
+        return None
     problem = f"expected a fraction of the maximum score, 0 to 1 (0.6), or a percentage (60%), got {text!r}"
     is_percent = raw.endswith("%")
     number = raw[:-1].strip() if is_percent else raw
@@ -84,13 +88,15 @@ def parse_min_score(text: str) -> float:
     return value
 
 
-def format_min_score(min_score: float) -> str:
+def format_min_score(min_score: float | None) -> str:
     """The threshold as people read it.
 
     Example:
-        >>> format_min_score(0.6), format_min_score(1 / 3), format_min_score(0.0)
-        ('60%', '33.33%', '0%')
+        >>> format_min_score(0.6), format_min_score(1 / 3), format_min_score(0.0), format_min_score(None)
+        ('60%', '33.33%', '0%', 'every check passing')
     """
+    if min_score is None:
+        return "every check passing"
     return f"{fmt_points(round(min_score * 100, 2))}%"
 
 
@@ -104,8 +110,9 @@ def score_fraction(run: RunResult) -> float:
     return percent(run.score, run.max_score) / 100.0
 
 
-def verdict(run: RunResult, min_score: float) -> Verdict:
-    """``FAULT`` when a check ended in a grader fault, else ``PASSED`` or ``BELOW`` the threshold.
+def verdict(run: RunResult, min_score: float | None) -> Verdict:
+    """``FAULT`` when a check ended in a grader fault, else ``PASSED`` or ``BELOW`` the threshold
+    (``None``: ``BELOW`` unless every check passed, as ``grade exercise`` exits 1).
 
     Example:
         >>> from grader.results import CheckResult, ExerciseResult, Status
@@ -117,4 +124,6 @@ def verdict(run: RunResult, min_score: float) -> Verdict:
     """
     if run.faults:
         return Verdict.FAULT
+    if min_score is None:
+        return Verdict.PASSED if all(c.passed for c in run.checks) else Verdict.BELOW
     return Verdict.PASSED if score_fraction(run) + _EPS >= min_score else Verdict.BELOW

@@ -66,6 +66,20 @@ class StudentError(Exception):
         return list(self.info.get("frames", []))
 
 
+def unhandled_object_error(op: str, trace: str) -> dict[str, Any]:
+    """The error a worker's grader code raised while handling the student's object, as a student
+    error: the worker only ever holds the student's objects, and the same operation succeeds on
+    the reference in the judge, so what differs is the student's object (or their patching).
+
+    Example:
+        >>> info = unhandled_object_error("assign", "Traceback ...\nRuntimeError: Can't access the shape")
+        >>> info["type"], info["message"], info["stage"]
+        ('UnhandledObject', "RuntimeError: Can't access the shape", 'assign')
+    """
+    last = next((line.strip() for line in reversed(trace.strip().splitlines()) if line.strip()), "an error")
+    return {"type": "UnhandledObject", "message": last[:500], "stage": op, "frames": [], "trace": trace[-4000:]}
+
+
 class GraderFault(Exception):
     """The grader itself went wrong (never the student's fault)."""
 
@@ -235,9 +249,8 @@ class Worker:
             return reply["ok"]
         if "error" in reply and isinstance(reply["error"], dict):
             raise StudentError(reply["error"])
-        if "internal" in reply:
-            raise GraderFault(f"the worker failed inside the grader running {op!r} (if the submission changes "
-                              f"the grader's or torch's functions, that is the cause):\n{reply['internal']}")
+        if "internal" in reply:  # the worker's grader code failed on the student's object: the student's
+            raise StudentError(unhandled_object_error(op, str(reply["internal"])))  # (the reference passed)
         raise self._broke_protocol(op, f"an answer with keys {sorted(map(str, reply))[:5]}")
 
     def _check_disk(self, op: str) -> None:

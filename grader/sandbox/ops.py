@@ -26,7 +26,7 @@ from typing import Any, Iterator
 
 import torch
 
-from grader.sandbox.specs import MissingName, evaluate
+from grader.sandbox.specs import MissingName, NotCallableName, evaluate
 
 __all__ = ["Session", "StudentCodeError", "OPS"]
 
@@ -86,6 +86,22 @@ def describe_error(exc: BaseException, root: Path | None, stage: str) -> dict[st
             "missing_name": exc.name if isinstance(exc, MissingName) else None}
 
 
+def _definition_frames(namespace: Any, name: str, root: Path | None) -> list[dict[str, Any]]:
+    """Where the exercise's file assigns ``name`` at module level (``chimera = ...``), as a frame."""
+    path = getattr(namespace, "__file__", None)
+    if not path or not root or not _is_under(path, root):
+        return []
+    try:
+        lines = Path(path).read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    for number, line in enumerate(lines, 1):
+        if line.startswith(name) and line[len(name):].lstrip().startswith(("=", ":")):
+            return [{"file": os.path.relpath(path, root), "line": number, "function": "<module>",
+                     "in_submission": True}]
+    return []
+
+
 class Session:
     """Objects built from one exercise module, addressed by integer handles."""
 
@@ -112,7 +128,10 @@ class Session:
         try:
             return OPS[op](self, **args)
         except StudentCodeError as err:
-            return {"error": describe_error(err.exc, self.root, err.stage)}
+            error = describe_error(err.exc, self.root, err.stage)
+            if isinstance(err.exc, NotCallableName):
+                error["frames"] += _definition_frames(self.namespace, err.exc.name, self.root)
+            return {"error": error}
 
     @contextlib.contextmanager
     def student(self, stage: str) -> Iterator[None]:
@@ -266,11 +285,14 @@ def op_import(session: Session, module: str) -> dict[str, Any]:
 
 
 def op_build(session: Session, spec: dict[str, Any], seed: int) -> dict[str, Any]:
+    from grader.sandbox.ops_params import uninitialized
+
     _seed(seed)
     with session.student("build"):
         obj = session.eval_spec(spec)
-    return {"handle": session._store(obj), "type": type(obj).__name__,
-            "is_module": isinstance(obj, torch.nn.Module)}
+        lazy = uninitialized(obj)
+    answer = {"handle": session._store(obj), "type": type(obj).__name__, "is_module": isinstance(obj, torch.nn.Module)}
+    return {**answer, "uninitialized": lazy} if lazy else answer
 
 
 def op_describe(session: Session, handle: int) -> dict[str, Any]:
@@ -322,8 +344,8 @@ def op_assign(session: Session, handle: int, tensors: dict[str, torch.Tensor],
         placed[ref_name] = target_name
         used.add(id(target))
 
-    def fits(t: torch.Tensor, value: torch.Tensor) -> bool:
-        return list(t.shape) == list(value.shape)
+    def fits(t: torch.Tensor, value: torch.Tensor) -> bool:  # a still-lazy tensor has no shape to fit
+        return not isinstance(t, torch.nn.parameter.UninitializedTensorMixin) and list(t.shape) == list(value.shape)
 
     names_match = all(n in by_name and fits(by_name[n], v) for n, v in tensors.items())
     pending = []
@@ -352,7 +374,8 @@ def op_assign(session: Session, handle: int, tensors: dict[str, torch.Tensor],
             placed[alias] = placed[canonical]
         else:
             unplaced.append(alias)
-    return {"placed": placed, "unplaced": unplaced}
+    absent = [n for n in [*tensors, *(aliases or {})] if n not in by_name]  # names the object lacks
+    return {"placed": placed, "unplaced": unplaced, "absent": absent}
 
 
 def _copy(session: Session, target: torch.Tensor, value: torch.Tensor) -> None:

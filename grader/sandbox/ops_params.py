@@ -7,6 +7,9 @@ Each operation is ``op(session, **args) -> dict`` of plain data.
   modules whose parameters are still uninitialized (their shape is ``None``).
 - ``apply_init``: ``net.apply(fn)``, or ``net.apply(partial(fn, **kwargs))``
   when keyword arguments are given (a spec cannot write ``functools.partial``).
+- ``materialize``: one forward without gradients on the drawn input, so that a
+  student's lazy modules (``nn.LazyLinear`` where the exercise asks for
+  ``nn.Linear``) get their shapes before the reference's values are copied in.
 
 Example:
     >>> import torch
@@ -17,6 +20,10 @@ Example:
     >>> _ = s.objects[1](torch.ones(2, 5))
     >>> [(p["name"], p["shape"], p["owner_type"]) for p in op_param_table(s, 1)["parameters"]]
     [('0.weight', [3, 5], 'Linear'), ('0.bias', [3], 'Linear')]
+    >>> s.objects[2] = torch.nn.LazyLinear(4); uninitialized(s.objects[2])
+    2
+    >>> op_materialize(s, 2, [torch.ones(1, 6)])
+    {'uninitialized': 0}
 """
 from __future__ import annotations
 
@@ -28,7 +35,15 @@ import torch
 if TYPE_CHECKING:
     from grader.sandbox.ops import Session
 
-__all__ = ["PARAM_OPS", "op_param_table", "op_apply_init"]
+__all__ = ["PARAM_OPS", "op_param_table", "op_apply_init", "op_materialize", "uninitialized"]
+
+
+def uninitialized(obj: Any) -> int:
+    """How many parameters and buffers of ``obj`` have no shape yet (0 for what is not a module)."""
+    if not isinstance(obj, torch.nn.Module):
+        return 0
+    lazy = torch.nn.parameter.UninitializedTensorMixin
+    return sum(isinstance(t, lazy) for t in [*obj.parameters(), *obj.buffers()])
 
 
 def _tensor_row(session: "Session", name: str, t: torch.Tensor, owners: dict[str, torch.nn.Module]) -> dict[str, Any]:
@@ -70,4 +85,17 @@ def op_apply_init(session: "Session", handle: int, fn: dict[str, Any],
     return {"returned": type(returned).__name__}
 
 
-PARAM_OPS: dict[str, Callable[..., dict[str, Any]]] = {"param_table": op_param_table, "apply_init": op_apply_init}
+def op_materialize(session: "Session", handle: int, args: list[Any],
+                   kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One forward on ``args`` without gradients when the object has uninitialized parameters
+    (a dry run, as ``LazyLinear`` needs); returns how many are still uninitialized."""
+    module = session.objects[handle]
+    with session.student("forward"):
+        if uninitialized(module):
+            with torch.no_grad():
+                module(*session._resolve_args(args), **(kwargs or {}))
+        return {"uninitialized": uninitialized(module)}
+
+
+PARAM_OPS: dict[str, Callable[..., dict[str, Any]]] = {"param_table": op_param_table, "apply_init": op_apply_init,
+                                                       "materialize": op_materialize}

@@ -20,7 +20,7 @@ import json
 from typing import Any, Callable
 
 __all__ = ["Spec", "ex", "nn", "factory", "shared", "handle", "tensor", "torch_attr", "namedtuple_value",
-           "ordered_dict", "lift", "evaluate", "SpecError"]
+           "ordered_dict", "lift", "evaluate", "SpecError", "MissingName", "NotCallableName"]
 
 
 class SpecError(ValueError):
@@ -218,6 +218,8 @@ def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any],
             return getattr(torch_nn, n["name"])
         if kind == "call":
             fn = ev(n["fn"])
+            if n["fn"].get("kind") == "attr" and (isinstance(fn, torch_nn.Module) or not callable(fn)):
+                raise NotCallableName(n["fn"]["name"], fn, with_arguments=bool(n["args"] or n["kwargs"]))
             return fn(*[ev(a) for a in n["args"]], **{k: ev(v) for k, v in n["kwargs"].items()})
         if kind == "index":
             return ev(n["of"])[n["key"]]
@@ -261,6 +263,33 @@ def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any],
         raise SpecError(f"unknown spec node {kind!r}")
 
     return ev(node)
+
+
+class NotCallableName(TypeError):
+    """The exercise module defines a name the spec calls, but as an object (``chimera =
+    nn.Sequential(...)`` where a function ``chimera()`` is asked for, ``clone = MLP()``).
+
+    Example:
+        >>> print(NotCallableName("chimera", __import__("torch").nn.Sequential(), with_arguments=False))
+        `chimera` is an nn.Sequential object; the exercise asks for a function `chimera()` that returns one.
+        >>> print(NotCallableName("clone", __import__("torch").nn.Sequential(), with_arguments=True))
+        `clone` is an nn.Sequential object; the exercise asks for a function `clone(...)`, which the grader calls with its own arguments.
+        >>> print(NotCallableName("MLP", 3, with_arguments=True))
+        `MLP` is an object of type int; the exercise asks for the class `MLP`, which the grader builds with its own arguments.
+    """
+
+    def __init__(self, name: str, value: Any, *, with_arguments: bool) -> None:
+        cls = type(value)
+        torch_type = cls.__module__.startswith("torch.nn")
+        what = f"an nn.{cls.__name__} object" if torch_type else f"an object of type {cls.__name__}"
+        if name[:1].isupper():
+            asked = f"the class `{name}`, which the grader builds with its own arguments"
+        elif with_arguments:
+            asked = f"a function `{name}(...)`, which the grader calls with its own arguments"
+        else:
+            asked = f"a function `{name}()` that returns one"
+        super().__init__(f"`{name}` is {what}; the exercise asks for {asked}.")
+        self.name = name
 
 
 class MissingName(AttributeError):

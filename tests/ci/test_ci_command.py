@@ -56,6 +56,21 @@ def test_reference_passes_every_check_public_and_hidden(tmp_path: Path) -> None:
     assert summary.startswith("## ✅ Grade:") and "### Failed checks" not in summary
 
 
+def test_without_min_score_untouched_stubs_exit_one_and_solutions_zero(tmp_path: Path) -> None:
+    """The default is `grade exercise`'s rule: exit 1 unless every check passed (no green check for 0 points)."""
+    stubs = grade_ci("model_construction/mlp", "--submission", str(ROOT / "exercises"), "--seed", "3", cwd=tmp_path)
+    assert stubs.returncode == 1, stubs.stdout + stubs.stderr
+    assert "not every check passed: 0% of the points (exit 1" in stubs.stdout
+    summary = (tmp_path / "grade-results" / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("## ❌ Grade: 0/6 (0%)") and "**Not every check passed:**" in summary
+    solved = grade_ci("model_construction/mlp", "--submission", str(ROOT / "solutions"), "--seed", "3", cwd=tmp_path)
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    assert "passed: every check" in solved.stdout
+    zero = grade_ci("model_construction/mlp", "--submission", str(ROOT / "exercises"), "--seed", "3",
+                    "--min-score", "0", cwd=tmp_path)
+    assert zero.returncode == 0 and "graded: 0% of the points (--min-score 0)" in zero.stdout
+
+
 def test_stubs_below_threshold_exit_one_with_feedback_everywhere(tmp_path: Path) -> None:
     step_summary = tmp_path / "step_summary.md"
     step_summary.write_text("## set-up step\n")

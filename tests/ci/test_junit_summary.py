@@ -43,7 +43,11 @@ def test_min_score_accepts_fractions_and_percentages(text: str, value: float) ->
     assert parse_min_score(text) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("text", ["60", "1.01", "-0.1", "101%", "-5%", "abc", "", "%", "nan", "inf", "0.6%%"])
+def test_an_empty_min_score_means_every_check_must_pass() -> None:
+    assert parse_min_score("") is None and parse_min_score("  ") is None
+
+
+@pytest.mark.parametrize("text", ["60", "1.01", "-0.1", "101%", "-5%", "abc", "%", "nan", "inf", "0.6%%"])
 def test_min_score_refuses_anything_else(text: str) -> None:
     with pytest.raises(ValueError, match="fraction of the maximum score"):
         parse_min_score(text)

@@ -106,7 +106,7 @@ def test_workflow_installs_the_pinned_cpu_torch_and_grades_with_a_threshold() ->
     assert words[words.index("--out") + 1] == "grade-results"
     assert words[words.index("--min-score") + 1] == '"$GRADE_MIN_SCORE"'
     env = load_workflow()["env"]
-    assert 0.0 <= parse_min_score(env["GRADE_MIN_SCORE"]) <= 1.0
+    assert parse_min_score(env["GRADE_MIN_SCORE"]) is None  # the default: green only when every check passes
     for step in steps():
         assert "${{" not in step.get("run", ""), "run: lines must run the same on a laptop"
 
@@ -161,7 +161,9 @@ def test_workflow_steps_run_locally(tmp_path: Path) -> None:
         text = out.stdout + out.stderr
         if out.returncode != 0 and step["run"].startswith("pip ") and any(s in text for s in NO_INDEX):
             pytest.skip(f"step {step.get('name')!r} needs a package index this machine cannot reach:\n{text[-2000:]}")
-        assert out.returncode == 0, f"step {step.get('name')!r} failed ({out.returncode}):\n{text[-6000:]}"
+        # unfinished work turns the job red by default: exit 1 from `grade ci` (every check must pass)
+        expected = 1 if step["run"].startswith("grade ci") else 0
+        assert out.returncode == expected, f"step {step.get('name')!r} exited {out.returncode}:\n{text[-6000:]}"
         ran.append(step["run"])
     assert [r.split()[:2] for r in ran] == [["pip", "install"], ["pip", "install"], ["grade", "ci"]]
 
@@ -182,4 +184,4 @@ def test_workflow_steps_run_locally(tmp_path: Path) -> None:
     assert "File not found" in missing.find("failure").get("message")  # ... the files not written yet fail
     assert json.loads((results / "results.json").read_text())["score"] == find(SOLVED).max_score
     summary = step_summary.read_text(encoding="utf-8")
-    assert summary == (results / "summary.md").read_text(encoding="utf-8") and "no minimum score is set" in summary
+    assert summary == (results / "summary.md").read_text(encoding="utf-8") and "**Not every check passed:**" in summary

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from grader.checks.base import CheckContext, Failure, GraderFault
 from grader.checks.explore import explore_check
-from grader.checks.pair import build_pair, describe_inputs, forward_location, student_call
+from grader.checks.pair import build_pair, describe_inputs, forward_location, inputs_changed_failure, student_call
 from grader.compare import Tolerance, compare
 from grader.sandbox.specs import Spec
 
@@ -61,8 +61,12 @@ class Forward:
                 (f"\nkeyword arguments: {kwargs}" if kwargs else "")
             call = f"net({', '.join(self.arg_names[:len(args)])}{', **kwargs' if kwargs else ''})"
             pair = build_pair(ctx, spec, seed=seed, align=self.align, dry_run=(args, kwargs))
-            out = student_call(ctx, "forward", doing=f"`{spec}`", case=f"{shown}\n{call}",
-                               handle=pair.student, args=args, kwargs=kwargs)["output"]
+            answer = student_call(ctx, "forward", doing=f"`{spec}`", case=f"{shown}\n{call}",
+                                  handle=pair.student, args=args, kwargs=kwargs)
+            out = answer["output"]
+            if answer.get("changed_inputs"):
+                raise inputs_changed_failure(ctx, answer["changed_inputs"], pair.student, self.arg_names, spec,
+                                             case=f"{shown}\n{call}")
             expected = ctx.reference.request("forward", handle=pair.reference, args=args, kwargs=kwargs)["output"]
             if ctx.recording:  # a replay needs the known mistakes' outputs of every case, failing or not
                 for i, mistake in enumerate(self.mistakes):

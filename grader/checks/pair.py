@@ -16,7 +16,8 @@ from grader.checks.base import CheckContext, Failure, student_error_failure
 from grader.sandbox.client import StudentError
 from grader.sandbox.specs import Spec
 
-__all__ = ["Pair", "build_pair", "student_call", "forward_location", "describe_inputs", "randn"]
+__all__ = ["Pair", "build_pair", "student_call", "forward_location", "describe_inputs", "randn",
+           "inputs_changed_failure"]
 
 
 @dataclass
@@ -64,6 +65,26 @@ def forward_location(ctx: CheckContext, handle: int, *, doing: str) -> dict[str,
     worker is asked: an exception of the student's code there is a :class:`Failure`."""
     loc = student_call(ctx, "describe", doing=doing, handle=handle).get("locations", {})
     return {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if "file" in loc else None
+
+
+def inputs_changed_failure(ctx: CheckContext, changed: dict[str, Any], handle: int, arg_names: tuple[str, ...],
+                           spec: Spec, *, case: str) -> Failure:
+    """The forward wrote into the caller's tensors (``changed`` is the worker's ``changed_inputs``):
+    which argument, which in-place operation, and the student's line."""
+    positions = [int(i) for i in changed.get("positions", [])]
+    names = [f"`{arg_names[i]}`" if i < len(arg_names) else f"argument {i + 1}" for i in positions]
+    op = str(changed.get("op", ""))
+    frame = changed.get("frame") if isinstance(changed.get("frame"), dict) else None
+    line = str(frame.get("text", "")) if frame else ""
+    how = f" with the in-place operation {op.removeprefix('aten.')}" + (f" (`{line}`)" if line else "") if op else ""
+    text = (f"Calling forward of `{spec}` changed its input {', '.join(names)} in place{how}: after the call the "
+            f"caller's tensor holds other values. A layer must leave its inputs as it found them.")
+    hint = (f"`{line}` writes into the tensor it was given. " if line else "") + \
+        ("Compute a new tensor instead: `X = X - X.mean()` rather than `X -= X.mean()`, `torch.relu(X)` rather "
+         "than `X.relu_()` or `nn.ReLU(inplace=True)` on the input, `X = X.clone()` before assigning into `X[...]`.")
+    where = ({"file": frame["file"], "line": frame["line"]} if frame and frame.get("file")
+             else forward_location(ctx, handle, doing=f"`{spec}`"))
+    return Failure(text, hints=(hint,), location=where, case=case)
 
 
 def build_pair(ctx: CheckContext, spec: Spec, *, seed: int, align: bool = True,

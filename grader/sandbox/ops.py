@@ -26,6 +26,7 @@ from typing import Any, Iterator
 
 import torch
 
+from grader.sandbox.inputs_guard import changed_inputs, spy_in_place
 from grader.sandbox.specs import MissingName, NotCallableName, evaluate
 
 __all__ = ["Session", "StudentCodeError", "OPS"]
@@ -385,12 +386,25 @@ def _copy(session: Session, target: torch.Tensor, value: torch.Tensor) -> None:
 
 def op_forward(session: Session, handle: int, args: list[Any], kwargs: dict[str, Any] | None = None,
                grad: bool = False) -> dict[str, Any]:
+    """``obj(*args, **kwargs)``; ``changed_inputs`` says which tensor arguments the call wrote into,
+    and the in-place operation and line that did (see :mod:`grader.sandbox.inputs_guard`)."""
     obj = session.objects[handle]
     call_args = session._resolve_args(args)
-    with session.student("forward"):
+    originals = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in call_args]
+    result: dict[str, Any] = {}
+
+    def call(*values: Any) -> None:
         with torch.set_grad_enabled(grad):
-            out = obj(*call_args, **(kwargs or {}))
-    return {"output": out}
+            result["output"] = obj(*values, **(kwargs or {}))
+
+    with session.student("forward"):
+        changed = changed_inputs(call_args, call)
+    answer: dict[str, Any] = {"output": result["output"]}
+    if changed:
+        fresh = [a.clone() if isinstance(a, torch.Tensor) else a for a in originals]
+        answer["changed_inputs"] = {"positions": changed, **spy_in_place(
+            fresh, lambda *v: obj(*v, **(kwargs or {})), root=session.root)}
+    return answer
 
 
 def op_backward(session: Session, handle: int, args: list[Any], upstream: torch.Tensor | None,

@@ -311,7 +311,23 @@ _SGD_DEFAULTS = ({"i": 4, "h": 8, "o": 2, "n": 6, "k": 3, "m": 2, "lr": 0.05, "m
 
 
 def _model(c: dict[str, Any]) -> Spec:
-    return nn.Sequential(nn.Linear(c["i"], c["h"], dtype=_F64), nn.Tanh(), nn.Linear(c["h"], c["o"], dtype=_F64))
+    """With BatchNorm: its running statistics are buffers, so a checkpoint that keeps only the parameters
+    (``named_parameters()``, or ``strict=False`` over a partial dict) resumes with other statistics."""
+    return nn.Sequential(nn.Linear(c["i"], c["h"], dtype=_F64), nn.BatchNorm1d(c["h"], dtype=_F64), nn.Tanh(),
+                         nn.Linear(c["h"], c["o"], dtype=_F64))
+
+
+_BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
+_LOST_BUFFERS_HINT = ("The parameters resumed exactly, but BatchNorm's running statistics (buffers: "
+                      "`running_mean`, `running_var`, `num_batches_tracked`) did not: save `model.state_dict()`, "
+                      "which holds the buffers too (not `named_parameters()`), and load it with plain "
+                      "`model.load_state_dict(...)` (`strict=False` hides the missing keys).")
+
+
+def _only_buffers_differ(got: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> bool:
+    params = [k for k in expected if not k.endswith(_BUFFERS)]
+    return all(k in got for k in params) and compare({k: got[k] for k in params},
+                                                     {k: expected[k] for k in params}, tol=_CKPT_TOL) is None
 
 
 def _optimizer(c: dict[str, Any], model: int) -> Spec:
@@ -364,7 +380,7 @@ def _resume_story(c: dict[str, Any], path: str) -> str:
             f"model2 = <the same architecture, another seed>; opt2 = {_optimizer_text(c, 'model2')}\n"
             f"epoch = load_checkpoint({path!r}, model2, opt2)\n"
             f"train(model2, opt2, X, Y, steps={m})\n"
-            f"# expected: model2's parameters equal those of the seed-A model trained {k + m} steps straight "
+            f"# expected: model2's parameters and buffers equal those of the seed-A model trained {k + m} steps straight "
             f"through")
 
 
@@ -398,10 +414,11 @@ def _resume(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
     if diff is None:
         return
     try:
-        hints = _resume_hints(ctx, ref, case, got, seed_a, seed_b)
+        hints = ([_LOST_BUFFERS_HINT] if _only_buffers_differ(got, expected)
+                 else _resume_hints(ctx, ref, case, got, seed_a, seed_b))
     except GraderFault:  # a replay that did not record this path: no hint rather than a wrong one
         hints = []
-    raise Failure(f"Compared model2's parameters after resuming with those of training {case['k']} + {case['m']} "
+    raise Failure(f"Compared model2's parameters and buffers after resuming with those of training {case['k']} + {case['m']} "
                   f"steps straight through.\n{diff}", hints=hints,
                   location=function_location(ctx, "load_checkpoint"), case=shown)
 

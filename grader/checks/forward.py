@@ -14,7 +14,8 @@ from typing import Any, Callable
 import torch
 from hypothesis import strategies as st
 
-from grader.checks.base import CheckContext, Failure, GraderFault
+from grader.checks.base import CheckContext, Failure, GraderFault, StudentError
+from grader.checks.diverge import Divergence, first_divergence, module_names
 from grader.checks.explore import explore_check
 from grader.checks.pair import build_pair, describe_inputs, forward_location, inputs_changed_failure, student_call
 from grader.compare import Tolerance, compare
@@ -71,6 +72,7 @@ class Forward:
             if ctx.recording:  # a replay needs the known mistakes' outputs of every case, failing or not
                 for i, mistake in enumerate(self.mistakes):
                     _mistake_output(ctx, i, mistake, pair.reference, args, kwargs)
+                ctx.reference.request("trace", handle=pair.reference, args=args, kwargs=kwargs)
             diff = compare(out, expected, tol=self.tol)
             if diff is None:
                 return
@@ -80,11 +82,31 @@ class Forward:
             where = forward_location(ctx, pair.student, doing=f"`{spec}`")
             same = " (same parameters)" if pair.placed else ""
             text = f"Compared the output of {call} with the reference's{same}.\n{diff}"
+            divergence = _divergence(ctx, pair, args, kwargs)
+            if divergence is not None:
+                text += f"\n\nWhere it diverges: {divergence.text}"
+                frame = divergence.frame
+                if frame and frame.get("file") and frame.get("line"):
+                    where = {"file": frame["file"], "line": frame["line"]}
             if note:
                 text += f"\n\n{note}"
             raise Failure(text, hints=hints, location=where, case=f"{shown}\n{call}")
 
         explore_check(self, ctx, examine)
+
+
+def _divergence(ctx: CheckContext, pair: Any, args: list[Any], kwargs: dict[str, Any]) -> Divergence | None:
+    """Where the student's forward first departs from the reference's (None when the traces cannot tell)."""
+    try:
+        ref = ctx.reference.request("trace", handle=pair.reference, args=args, kwargs=kwargs)["calls"]
+        if not ref:
+            return None
+        mine = ctx.student.request("trace", handle=pair.student, args=args, kwargs=kwargs)["calls"]
+    except (StudentError, GraderFault):  # a forward that raises the second time, a replay without traces
+        return None
+    if not isinstance(mine, list) or not all(isinstance(c, dict) and "name" in c for c in mine):
+        return None
+    return first_divergence(mine, ref, module_names(pair.placed))
 
 
 def _mistake_output(ctx: CheckContext, index: int, mistake: Mistake, handle: int, args: list[Any],

@@ -124,6 +124,29 @@ def _render_exercise(exercise: ExerciseResult, console: Console, verbose: bool) 
     console.print()
 
 
+_KINDS = (("Landlock", "Landlock"), ("seccomp", "seccomp"), ("namespace", "namespaces"), ("session", "own session"),
+          ("die with it", "subreaper"), ("limit", "limits"), ("core dumps", "limits"))
+
+
+def protections_line(protections: tuple[str, ...], *, verbose: bool = False) -> str:
+    """The confinement in one short line: how many protections and their kinds (the full list with
+    ``verbose``, and always in the HTML report).
+
+    Example:
+        >>> protections_line(("memory limit (RLIMIT_AS, +3072 MiB)", "Landlock ABI 7: file system limited to ...",
+        ...                   "seccomp: no sockets, no exec"))
+        '3 active (limits, Landlock, seccomp); -v or the HTML report lists them'
+        >>> protections_line(())
+        'none'
+    """
+    if not protections:
+        return "none"
+    if verbose:
+        return ", ".join(protections)
+    kinds = [next((kind for needle, kind in _KINDS if needle in p), "other") for p in protections]
+    return f"{len(protections)} active ({', '.join(dict.fromkeys(kinds))}); -v or the HTML report lists them"
+
+
 def render_terminal(run: RunResult, console: Console, *, verbose: bool = False) -> None:
     """Print the whole run: every exercise and check, then the totals and the seed.
 
@@ -151,8 +174,7 @@ def render_terminal(run: RunResult, console: Console, *, verbose: bool = False) 
     total.append(f"   checks passed: {n_passed}/{len(checks)}")
     console.print(total)
     console.print(Text(f"seed: {run.seed} — re-run with --seed {run.seed} to reproduce"))
-    protections = ", ".join(run.protections) if run.protections else "none"
-    console.print(Text(f"protections: {protections}"))
+    console.print(Text(f"protections: {protections_line(run.protections, verbose=verbose)}"))
 
     faults = run.faults
     if faults:

@@ -162,7 +162,8 @@ def test_terminal_contents() -> None:
     assert "<script>alert('x')</script>" in text
     assert "mlp.py:12" in text and "return self.out(x)" in text
     assert "x = torch.zeros(1, 20)" in text
-    assert "seccomp, no-network" in text
+    assert "protections: 2 active (seccomp, other); -v or the HTML report lists them" in text
+    assert "seccomp, no-network" in _terminal_text(make_run(), verbose=True)
     assert "3/7.5" in text and "1/4" in text  # total score and checks passed
     assert "not your fault" in text
     for mark in ("✓", "✗", "!", "–"):
@@ -249,3 +250,12 @@ def test_public_api() -> None:
 def test_docstring_examples(module: object) -> None:
     failures, _ = doctest.testmod(module, verbose=False)  # type: ignore[arg-type]
     assert failures == 0
+
+
+def test_the_terminal_protections_line_is_one_short_line() -> None:
+    from grader.render.terminal import protections_line
+
+    many = tuple(f"layer {i} (RLIMIT_X {i}, a long description of what it does)" for i in range(14))
+    line = protections_line(many + ("Landlock ABI 7: file system limited to 31 read-only paths",))
+    assert len(line) < 120 and line.startswith("15 active (") and "HTML report" in line
+    assert "31 read-only paths" in protections_line(many + ("Landlock ABI 7: 31 read-only paths",), verbose=True)

@@ -178,3 +178,49 @@ def test_no_matched_by_position_note_when_the_names_match(grade_files) -> None:
     run = grade_files({"parameters/tying.py": body}, "parameters/tying")
     expect(run, "parameters/tying", {"forward": ["Tensors are not close"]},
            absent={"forward": ["matched by position"]})
+
+
+# -- where the computation diverges ------------------------------------------------------------------
+
+_SIGMOID_MLP = """
+import torch
+from torch import nn
+
+
+class MLP(nn.Module):
+    def __init__(self, in_features=20, hidden=256, out_features=10):
+        super().__init__()
+        self.hidden = nn.Linear(in_features, hidden)
+        self.output = nn.Linear(hidden, out_features)
+
+    def forward(self, X):
+        H = self.hidden(X)
+        A = torch.sigmoid(H)
+        return self.output(A)
+"""
+
+
+def test_divergence_names_the_first_differing_submodule_and_points_at_its_line(grade_files) -> None:
+    run = grade_files({"model_construction/mlp.py": _SIGMOID_MLP}, "model_construction/mlp")
+    expect(run, "model_construction/mlp",
+           {"forward": ["Where it diverges: The output of `hidden` matches the reference; the input of `output` "
+                        "differs (expected relu(hidden(X)), got sigmoid(hidden(X)))."]},
+           passes=["names"], line_of={"forward": "return self.output(A)"})
+
+
+def test_divergence_after_the_last_submodule(grade_files) -> None:
+    source = _SIGMOID_MLP.replace("A = torch.sigmoid(H)\n        return self.output(A)",
+                                  "return torch.relu(self.output(torch.relu(H)))")
+    run = grade_files({"model_construction/mlp.py": source}, "model_construction/mlp")
+    expect(run, "model_construction/mlp",
+           {"forward": ["match the reference, up to the last, `output`: the difference comes after it"]},
+           line_of={"forward": "self.output("})
+
+
+def test_divergence_inside_a_submodule(grade_files) -> None:
+    """A layer built differently (no bias): its input matches, its output does not."""
+    source = _SIGMOID_MLP.replace("nn.Linear(in_features, hidden)", "nn.Linear(in_features, hidden, bias=False)")
+    source = source.replace("A = torch.sigmoid(H)", "A = torch.relu(H)")
+    run = grade_files({"model_construction/mlp.py": source}, "model_construction/mlp")
+    text = text_of(check(run, "model_construction/mlp", "forward"))
+    assert "The input of `hidden` matches, but its output differs" in text, text

@@ -258,7 +258,7 @@ def _failed(exercise: Exercise, check: Any, failure: Failure, root: Path, *, dur
     return CheckResult(exercise=exercise.id, check=check.id, title=check.title, status=Status.FAILED,
                        score=0.0, max_score=float(check.points), feedback=feedback or failure.feedback,
                        hints=failure.hints, location=_location(failure.location, root),
-                       failing_case=failure.case, duration=duration)
+                       failing_case=failure.case, duration=duration, figure=getattr(failure, "figure", None))
 
 
 def _error(exercise: Exercise, check: Any, message: str, t0: float) -> CheckResult:

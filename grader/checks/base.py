@@ -34,15 +34,21 @@ class Runner(Protocol):
 
 
 class Failure(Exception):
-    """A check failed: what was compared, how it differs, where to look, and hints."""
+    """A check failed: what was compared, how it differs, where to look, and hints.
+
+    ``figure`` is an optional picture of the failure as plain JSON-able data
+    (:mod:`grader.checks.figures`), drawn by the HTML report only.
+    """
 
     def __init__(self, feedback: str, *, hints: tuple[str, ...] | list[str] = (),
-                 location: dict[str, Any] | None = None, case: str = "") -> None:
+                 location: dict[str, Any] | None = None, case: str = "",
+                 figure: dict[str, Any] | None = None) -> None:
         super().__init__(feedback)
         self.feedback = feedback
         self.hints = tuple(dict.fromkeys(hints))
         self.location = location
         self.case = case
+        self.figure = figure
 
 
 class ReferenceRunner:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from grader.checks.base import CheckContext, Failure, GraderFault, StudentError
 from grader.checks.diverge import Divergence, first_divergence, module_names
 from grader.checks.explore import explore_check
+from grader.checks.figures import difference_figure
 from grader.checks.pair import build_pair, describe_inputs, forward_location, inputs_changed_failure, student_call
 from grader.compare import Tolerance, compare
 from grader.sandbox.specs import Spec
@@ -90,7 +91,8 @@ class Forward:
                     where = {"file": frame["file"], "line": frame["line"]}
             if note:
                 text += f"\n\n{note}"
-            raise Failure(text, hints=hints, location=where, case=f"{shown}\n{call}")
+            raise Failure(text, hints=hints, location=where, case=f"{shown}\n{call}",
+                          figure=difference_figure(expected, out))
 
         explore_check(self, ctx, examine)
 

@@ -34,6 +34,7 @@ import torch
 
 from grader.checks.base import CheckContext, Failure, StudentError, derive_seed, student_error_failure
 from grader.checks.distribution import ALPHA, Law, Normal, Report, Uniform, fit
+from grader.checks.figures import init_figure
 from grader.checks.networks import show
 from grader.sandbox.specs import Spec, handle
 
@@ -257,7 +258,9 @@ class Initialization:
         shown = [first] if first is not None else list(range(len(trials)))
         case = "\n\n".join(trials[i].show() for i in shown[:6])
         target = trials[shown[0]].target if shown else None
-        return Failure("\n".join(lines), hints=hints, location=where_defined(ctx, target), case=case)
+        samples = [(law, o.after) for o in observed if (law := self.law(o, trials[o.trial])) is not None]
+        return Failure("\n".join(lines), hints=hints, location=where_defined(ctx, target), case=case,
+                       figure=init_figure(samples, report, unit=self.pooled_unit))
 
 
 _IN_PLACE_HINT = ("Initialize in place, e.g. `nn.init.normal_(m.weight, std=0.01)` or "

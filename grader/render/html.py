@@ -2,7 +2,9 @@
 
 The page has inline CSS only (no CDN, fonts or scripts), so it works offline.
 Every check carries ``data-check="<exercise> :: <check>"`` and
-``data-status="<status value>"``.
+``data-status="<status value>"``. A failure with a figure
+(:mod:`grader.checks.figures`) gets it drawn as inline SVG (``svg.figure``, macros
+in ``templates/figures.html.j2``).
 
 Example:
     >>> from grader.results import CheckResult, ExerciseResult, RunResult, Status

@@ -106,16 +106,16 @@ def first_divergence(mine: list[dict[str, Any]], ref: list[dict[str, Any]],
         return None
     names = renamed or {}
     my_calls = _keyed(mine)
+    my_index = {id(call): i for i, call in enumerate(mine)}  # by identity: the calls hold tensors
     first_input = ref[0].get("input")
     matched: dict[str, Any] | None = None
-    for key, call in _keyed(ref).items():
+    for index, (key, call) in enumerate(_keyed(ref).items()):
         other = my_calls.get((names.get(key[0], key[0]), key[1]))
         if other is None:
             continue
-        index = ref.index(call)
         previous = ref[index - 1] if index else None
-        my_index = mine.index(other)
-        my_previous = mine[my_index - 1] if my_index else None
+        mine_at = my_index[id(other)]
+        my_previous = mine[mine_at - 1] if mine_at else None
         shown = f"`{other['name']}`"
         before = f"The output of `{matched['name']}` matches the reference; " if matched else ""
         if _differs(other.get("input"), call.get("input")):

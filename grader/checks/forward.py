@@ -108,7 +108,10 @@ def _divergence(ctx: CheckContext, pair: Any, args: list[Any], kwargs: dict[str,
         return None
     if not isinstance(mine, list) or not all(isinstance(c, dict) and "name" in c for c in mine):
         return None
-    return first_divergence(mine, ref, module_names(pair.placed))
+    try:
+        return first_divergence(mine, ref, module_names(pair.placed))
+    except Exception:  # noqa: BLE001 - an extra sentence of feedback must never decide a verdict
+        return None
 
 
 def _mistake_output(ctx: CheckContext, index: int, mistake: Mistake, handle: int, args: list[Any],

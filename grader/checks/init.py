@@ -295,7 +295,7 @@ def _together(failed: list[tuple[Trial, Failure]]) -> Failure:
         where = f" ({loc['file']}:{loc['line']})" if loc and loc.get("file") else ""
         lines.append(f"Also in `{trial.target!r}`{where}: {failure.feedback.splitlines()[0]}")
     hints = [h for _, f in failed for h in f.hints]
-    return Failure("\n".join(lines), hints=hints, location=first.location, case=first.case)
+    return Failure("\n".join(lines), hints=hints, location=first.location, case=first.case, figure=first.figure)
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:

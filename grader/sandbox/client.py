@@ -67,7 +67,7 @@ class StudentError(Exception):
 
 
 def unhandled_object_error(op: str, trace: str) -> dict[str, Any]:
-    """The error a worker's grader code raised while handling the student's object, as a student
+    r"""The error a worker's grader code raised while handling the student's object, as a student
     error: the worker only ever holds the student's objects, and the same operation succeeds on
     the reference in the judge, so what differs is the student's object (or their patching).
 

@@ -48,7 +48,7 @@ def _with_hints(failure: Failure, hints: list[str], *, first: bool = True, drop_
     start with ``drop_prefix``, optionally pointing at another line."""
     kept = [h for h in failure.hints if not (drop_prefix and h.startswith(drop_prefix))]
     new = Failure(failure.feedback, hints=hints + kept if first else kept + hints,
-                  location=location or failure.location, case=failure.case)
+                  location=location or failure.location, case=failure.case, figure=failure.figure)
     if hasattr(failure, "drawn"):
         new.drawn = failure.drawn  # type: ignore[attr-defined]
     return new

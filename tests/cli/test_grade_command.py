@@ -74,7 +74,8 @@ def test_failures_exit_one_with_feedback_json_and_html(tmp_path: Path, buggy: Pa
                 "--json", "r.json", "--html", "r.html", cwd=tmp_path)
     assert out.returncode == 1, out.stdout + out.stderr
     assert "ReLU between `hidden` and `output` is missing" in out.stdout
-    assert "model_construction/mlp.py:11" in out.stdout  # the student's forward line
+    assert "model_construction/mlp.py:12" in out.stdout  # the line of forward that feeds `output`
+    assert "the input of `output` differs (expected relu(hidden(X)), got hidden(X))" in " ".join(out.stdout.split())
     data = json.loads((tmp_path / "r.json").read_text())
     assert set(data) >= {"score", "max_score", "execution_time", "tests"}
     names = set()

@@ -165,8 +165,10 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where to grade: local job processes, or a Dask cluster (needs --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--no-similarity", "no_similarity", is_flag=True,
+              help="Do not compare the students' code (the class report's \"Similar submissions\").")
 def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, timeout: float, memory_mb: int,
-          target: str, force: bool, executor: str, scheduler: str | None) -> None:
+          target: str, force: bool, executor: str, scheduler: str | None, no_similarity: bool) -> None:
     """Grade a class: SUBMISSIONS holds one folder or .zip per student (the name is the student id).
 
     Exit status: 0 when every student was graded (even if some failed or were
@@ -178,7 +180,7 @@ def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, time
 
     sys.exit(run_batch_command(submissions=submissions, out=out, jobs=jobs, seed=seed, timeout=timeout,
                                memory_mb=memory_mb, target=target, force=force, executor=executor,
-                               scheduler=scheduler, console=_console()))
+                               scheduler=scheduler, console=_console(), similarity=not no_similarity))
 
 
 def _min_score(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

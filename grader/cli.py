@@ -5,6 +5,7 @@ Example:
     $ grade exercise model_construction/mlp
     $ grade exercise model_construction --submission my_work --seed 42 --json results.json
     $ grade batch submissions/ --out graded/ --jobs 8 --seed 42
+    $ grade export canvas graded/ --roster roster.csv --out canvas.csv
 """
 from __future__ import annotations
 
@@ -181,6 +182,38 @@ def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, time
     sys.exit(run_batch_command(submissions=submissions, out=out, jobs=jobs, seed=seed, timeout=timeout,
                                memory_mb=memory_mb, target=target, force=force, executor=executor,
                                scheduler=scheduler, console=_console(), similarity=not no_similarity))
+
+
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["canvas", "moodle", "csv"]))
+@click.argument("graded", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV exported from the LMS: maps each submission id to the student's LMS identity.")
+@click.option("--roster-key", metavar="COLUMN",
+              help="The roster column holding the submission ids (default: guessed from SIS Login ID, Username, "
+                   "Email address, ...).")
+@click.option("--assignment", default="Deep Learning Computation", show_default=True,
+              help='Assignment column title; for Canvas, "Title (number)" fills that existing assignment.')
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.option("--per-exercise", is_flag=True, help="One more column per exercise.")
+@click.option("--moodle-id", type=click.Choice(["email", "idnumber", "username"]), default="email",
+              show_default=True, help="Moodle: the identity column (Email address, ID number or Username).")
+@click.option("--feedback-url", metavar="URL",
+              help="Moodle: the feedback is URL/<student>/report.html (default: a short summary).")
+def export(fmt: str, graded: Path, roster: Path | None, roster_key: str | None, assignment: str, out: Path | None,
+           per_exercise: bool, moodle_id: str, feedback_url: str | None) -> None:
+    """Write a finished batch (GRADED, the --out folder of grade batch) as a gradebook file.
+
+    FORMAT: canvas (Canvas's gradebook CSV), moodle (Moodle's CSV grade
+    import) or csv (grades.csv as it is). Students without a real grade
+    (no submission, refused, grader fault) get an empty cell, never 0, and
+    are listed on standard error with the submissions the roster lacks.
+    """
+    from grader.export.cli import run_export
+
+    sys.exit(run_export(fmt, graded, roster=roster, roster_key=roster_key, assignment=assignment, out=out,
+                        per_exercise=per_exercise, moodle_id=moodle_id, feedback_url=feedback_url))
 
 
 def _min_score(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

@@ -10,7 +10,7 @@ Example:
     >>> compare_exercise("t/e", {"a": "x = 1", "b": "y = 2"})
     []
 """
-from grader.similarity.class_similarity import SimilarityReport, class_similarity
+from grader.similarity.classwide import SimilarityReport, class_similarity
 from grader.similarity.compare import Pair, Settings, compare_exercise
 
 __all__ = ["Pair", "Settings", "SimilarityReport", "class_similarity", "compare_exercise"]

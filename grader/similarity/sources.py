@@ -94,8 +94,8 @@ def read_sources(root: Path, kind: str, exercises: Sequence[str], *, names: Mapp
                  limits: UnpackLimits = UnpackLimits()) -> list[Source]:
     """The sources of one student (``kind`` ``folder`` or ``zip``), in the order of ``exercises``.
 
-    ``names`` gives, per exercise, the names its module defines (to pick a
-    topic notebook's cells). An exercise with no readable file is left out.
+    ``names`` gives, per exercise, the names its module defines (to pick its
+    cells out of a topic notebook; a module notebook is read whole). An exercise with no readable file is left out.
     """
     root = Path(root)
     if kind == "folder" and not root.is_symlink() and root.is_dir():
@@ -113,7 +113,8 @@ def read_sources(root: Path, kind: str, exercises: Sequence[str], *, names: Mapp
             text = data.decode("utf-8", errors="replace")
             if rel.endswith(".ipynb"):
                 try:
-                    text = code_cells(text, names.get(exercise, ()))
+                    topic_notebook = "/" not in rel
+                    text = code_cells(text, names.get(exercise, ()) if topic_notebook else ())
                 except ValueError:
                     continue
             out.append(Source(exercise, rel, text))

@@ -338,3 +338,16 @@ COMMENTS_ONLY = (ORIGINAL
                           "# check the arguments before registering anything")
                  .replace("    def forward(self, X: torch.Tensor) -> torch.Tensor:\n",
                           "    def forward(self, X: torch.Tensor) -> torch.Tensor:\n        # apply each block in turn\n"))
+
+
+def as_notebook(source: str, *, markdown: str = "# My work") -> str:
+    """``source`` as a notebook: a markdown cell, a skipped magic cell, then the code split at each ``class``."""
+    import json
+
+    parts = re.split(r"(?m)^(?=class )", source)
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": markdown},
+             {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": "%%time\nprint('timing')\n"}]
+    cells += [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+               "source": part.splitlines(keepends=True)} for part in parts if part.strip()]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)

@@ -26,7 +26,7 @@ __all__ = ["KEY_COLUMNS", "Roster", "RosterMatch", "parse_roster", "match_roster
 
 KEY_COLUMNS = ("submission", "SIS Login ID", "SIS User ID", "Username", "Email address", "Email", "ID number",
                "ID")
-_NAME_COLUMNS = ("Student", "Full name", "Name", "Last name", "First name")
+_NAME_COLUMNS = ("Student", "Full name", "Name")
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,17 @@ def _keys(value: str) -> set[str]:
 
 
 def _label(row: dict[str, str], key: str) -> str:
-    for col in _NAME_COLUMNS:
-        if row.get(col):
-            return f"{row[col]} ({row[key]})" if row.get(key) and key not in _NAME_COLUMNS else row[col]
-    return row.get(key, "") or "(unnamed row)"
+    """How the instructor recognises a roster row: the name, and the key in brackets.
+
+    Example:
+        >>> _label({"First name": "Ann", "Last name": "Lee", "Email address": "a@x"}, "Email address")
+        'Ann Lee (a@x)'
+    """
+    first_last = " ".join(row[c] for c in ("First name", "Last name") if row.get(c))
+    name = next((row[c] for c in _NAME_COLUMNS if row.get(c)), "") if not first_last else first_last
+    if not name:
+        return row.get(key, "") or "(unnamed row)"
+    return f"{name} ({row[key]})" if row.get(key) and key not in _NAME_COLUMNS else name
 
 
 def match_roster(roster: Roster, submissions: Sequence[str], key: str | None = None) -> RosterMatch:

@@ -46,7 +46,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path  # noqa: F401 - used by the examples
 from typing import Sequence
 from urllib.parse import quote
 

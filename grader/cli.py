@@ -189,9 +189,7 @@ def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, time
 @click.argument("graded", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV exported from the LMS: maps each submission id to the student's LMS identity.")
-@click.option("--roster-key", metavar="COLUMN",
-              help="The roster column holding the submission ids (default: guessed from SIS Login ID, Username, "
-                   "Email address, ...).")
+@click.option("--roster-key", metavar="COLUMN", help="The roster column holding the submission ids (default: guessed).")
 @click.option("--assignment", default="Deep Learning Computation", show_default=True,
               help='Assignment column title; for Canvas, "Title (number)" fills that existing assignment.')
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path),
@@ -203,12 +201,9 @@ def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, time
               help="Moodle: the feedback is URL/<student>/report.html (default: a short summary).")
 def export(fmt: str, graded: Path, roster: Path | None, roster_key: str | None, assignment: str, out: Path | None,
            per_exercise: bool, moodle_id: str, feedback_url: str | None) -> None:
-    """Write a finished batch (GRADED, the --out folder of grade batch) as a gradebook file.
+    """Write a finished batch (GRADED: the --out of grade batch) as a gradebook file: canvas, moodle or csv.
 
-    FORMAT: canvas (Canvas's gradebook CSV), moodle (Moodle's CSV grade
-    import) or csv (grades.csv as it is). Students without a real grade
-    (no submission, refused, grader fault) get an empty cell, never 0, and
-    are listed on standard error with the submissions the roster lacks.
+    No submission, refused or grader fault: an empty cell, never 0; listed on standard error.
     """
     from grader.export.cli import run_export
 

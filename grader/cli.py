@@ -5,6 +5,7 @@ Example:
     $ grade exercise model_construction/mlp
     $ grade exercise model_construction --submission my_work --seed 42 --json results.json
     $ grade batch submissions/ --out graded/ --jobs 8 --seed 42
+    $ grade export canvas graded/ --roster roster.csv --out canvas.csv
 """
 from __future__ import annotations
 
@@ -165,8 +166,10 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where to grade: local job processes, or a Dask cluster (needs --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--no-similarity", "no_similarity", is_flag=True,
+              help="Do not compare the students' code (the class report's \"Similar submissions\").")
 def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, timeout: float, memory_mb: int,
-          target: str, force: bool, executor: str, scheduler: str | None) -> None:
+          target: str, force: bool, executor: str, scheduler: str | None, no_similarity: bool) -> None:
     """Grade a class: SUBMISSIONS holds one folder or .zip per student (the name is the student id).
 
     Exit status: 0 when every student was graded (even if some failed or were
@@ -178,7 +181,34 @@ def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, time
 
     sys.exit(run_batch_command(submissions=submissions, out=out, jobs=jobs, seed=seed, timeout=timeout,
                                memory_mb=memory_mb, target=target, force=force, executor=executor,
-                               scheduler=scheduler, console=_console()))
+                               scheduler=scheduler, console=_console(), similarity=not no_similarity))
+
+
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["canvas", "moodle", "csv"]))
+@click.argument("graded", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV exported from the LMS: maps each submission id to the student's LMS identity.")
+@click.option("--roster-key", metavar="COLUMN", help="The roster column holding the submission ids (default: guessed).")
+@click.option("--assignment", default="Deep Learning Computation", show_default=True,
+              help='Assignment column title; for Canvas, "Title (number)" fills that existing assignment.')
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.option("--per-exercise", is_flag=True, help="One more column per exercise.")
+@click.option("--moodle-id", type=click.Choice(["email", "idnumber", "username"]), default="email",
+              show_default=True, help="Moodle: the identity column (Email address, ID number or Username).")
+@click.option("--feedback-url", metavar="URL",
+              help="Moodle: the feedback is URL/<student>/report.html (default: a short summary).")
+def export(fmt: str, graded: Path, roster: Path | None, roster_key: str | None, assignment: str, out: Path | None,
+           per_exercise: bool, moodle_id: str, feedback_url: str | None) -> None:
+    """Write a finished batch (GRADED: the --out of grade batch) as a gradebook file: canvas, moodle or csv.
+
+    No submission, refused or grader fault: an empty cell, never 0; listed on standard error.
+    """
+    from grader.export.cli import run_export
+
+    sys.exit(run_export(fmt, graded, roster=roster, roster_key=roster_key, assignment=assignment, out=out,
+                        per_exercise=per_exercise, moodle_id=moodle_id, feedback_url=feedback_url))
 
 
 def _min_score(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

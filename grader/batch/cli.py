@@ -42,7 +42,7 @@ def _executor(kind: str, jobs: int | None, scheduler: str | None) -> Executor:
 
 def run_batch_command(*, submissions: Path, out: Path, jobs: int | None, seed: int | None, timeout: float,
                       memory_mb: int, target: str, force: bool, executor: str, scheduler: str | None,
-                      console: Console) -> int:
+                      console: Console, similarity: bool = True) -> int:
     """Run the batch and print its summary; returns the exit status (see the module docstring)."""
     from grader.sandbox.limits import Limits
 
@@ -50,7 +50,7 @@ def run_batch_command(*, submissions: Path, out: Path, jobs: int | None, seed: i
     try:
         result = run_batch(submissions, out, seed=seed, target=target, force=force, executor=chosen,
                            limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
-                           progress=progress_for(console))
+                           progress=progress_for(console), similarity=similarity)
     except BatchUsageError as exc:
         raise click.UsageError(str(exc)) from None
     except ExecutorUnavailable as exc:

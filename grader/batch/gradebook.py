@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from grader.batch.model import StudentRecord
 from grader.batch.stats import ClassStats
 from grader.render._format import fmt_points
+
+if TYPE_CHECKING:
+    from grader.similarity import SimilarityReport
 
 __all__ = ["grades_csv", "summary_dict", "safe_cell"]
 
@@ -52,13 +55,20 @@ def grades_csv(records: Sequence[StudentRecord], exercise_ids: Sequence[str]) ->
 
 
 def summary_dict(records: Sequence[StudentRecord], stats: ClassStats, *, batch: dict[str, Any],
-                 exercises: Sequence[dict[str, Any]], fresh: set[str]) -> dict[str, Any]:
+                 exercises: Sequence[dict[str, Any]], fresh: set[str],
+                 similarity: "SimilarityReport | None" = None) -> dict[str, Any]:
     """``summary.json``: the batch's settings, counts, statistics and one entry per student.
 
     ``batch`` holds seed, grader version, target, executor, times; ``fresh``
-    the students graded by this run (the others were reused).
+    the students graded by this run (the others were reused). ``similarity``:
+    the listed pairs, highest score first, as ``{"exercise", "a", "b",
+    "score", "flagged"}`` (empty, with ``similarity_settings.enabled`` false,
+    when it was turned off).
     """
     return {
+        "similarity": similarity.summary() if similarity is not None else [],
+        "similarity_settings": ({"enabled": True, **similarity.settings.as_dict()} if similarity is not None
+                                else {"enabled": False}),
         **batch,
         "exercises": list(exercises),
         "max_score": sum(float(e["max_score"]) for e in exercises),

@@ -17,7 +17,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader import __version__
 from grader.batch.discover import BatchUsageError, discover
@@ -31,6 +31,9 @@ from grader.batch.store import OutputStore
 from grader.batch.tasks import read_task
 from grader.batch.unpack import UnpackLimits
 from grader.sandbox.limits import Limits
+
+if TYPE_CHECKING:
+    from grader.similarity import SimilarityReport
 
 __all__ = ["BatchResult", "run_batch"]
 
@@ -102,12 +105,15 @@ def _seed(seed: int | None, store: OutputStore) -> int:
 
 def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: str = "all",
               limits: Limits = Limits(), force: bool = False, executor: Executor | None = None,
-              progress: BatchProgress | None = None, unpack: UnpackLimits = UnpackLimits()) -> BatchResult:
+              progress: BatchProgress | None = None, unpack: UnpackLimits = UnpackLimits(),
+              similarity: bool = True) -> BatchResult:
     """Grade every student in ``submissions`` into ``out``; see the module docstring.
 
     ``target`` restricts the exercises (``all``, a topic or an exercise id);
     ``force`` grades again students whose stored results are still valid;
     ``executor`` defaults to :class:`LocalExecutor` with all cores.
+    ``similarity`` compares the students' code for the class report
+    (:mod:`grader.similarity`; refused students are left out).
     Raises :class:`BatchUsageError` before grading anything if the batch
     cannot start; a bad submission or a grader fault never stops it.
     """
@@ -152,12 +158,19 @@ def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: 
                          ignored=tuple(found.ignored), duration=time.perf_counter() - t0,
                          executor=executor.describe() if todo and executor is not None else "none (nothing to grade)",
                          workers=tuple(workers))
-    _write_class_files(result, store, settings, exercises, started)
+    report = None
+    if similarity:
+        from grader.similarity import class_similarity
+
+        graded = {r.student for r in ordered if r.status != REFUSED}
+        report = class_similarity([(e.student, e.path, e.kind) for e in found.entries if e.student in graded],
+                                  [e["id"] for e in exercises])
+    _write_class_files(result, store, settings, exercises, started, report)
     return result
 
 
 def _write_class_files(result: BatchResult, store: OutputStore, settings: BatchSettings,
-                       exercises: list[dict[str, Any]], started: str) -> None:
+                       exercises: list[dict[str, Any]], started: str, similarity: "SimilarityReport | None") -> None:
     from grader.render.class_report import render_class_report
 
     stats = class_stats(result.records)
@@ -167,6 +180,8 @@ def _write_class_files(result: BatchResult, store: OutputStore, settings: BatchS
     batch = {**meta, "started_at": started, "duration": result.duration,
              "limits": settings.key_limits(), "ignored": list(result.ignored)}
     store.write_text("grades.csv", grades_csv(result.records, [e["id"] for e in exercises]))
-    summary = summary_dict(result.records, stats, batch=batch, exercises=exercises, fresh=set(result.fresh))
+    summary = summary_dict(result.records, stats, batch=batch, exercises=exercises, fresh=set(result.fresh),
+                           similarity=similarity)
     store.write_text("summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
-    store.write_text("index.html", render_class_report(result.records, stats, meta=meta, exercises=exercises))
+    store.write_text("index.html", render_class_report(result.records, stats, meta=meta, exercises=exercises,
+                                                       similarity=similarity))

@@ -1,9 +1,11 @@
 """The class report of a batch (``DIR/index.html``): one offline page for the instructor.
 
-It shows the score histogram (inline SVG), per-exercise and per-check pass
-rates with the most frequent failure messages (what to re-teach), grader
-faults apart from student failures, refused submissions, and a per-student
-table linking to each student's report. The table can be sorted by clicking
+It shows the score histogram and a bar chart of every check's pass rate
+(inline SVG), per-exercise and per-check pass rates with the most frequent
+failure messages (what to re-teach), grader faults apart from student
+failures, refused submissions, the similar submissions (pairs ranked by
+score, each with a side-by-side view of the two files, shared regions
+marked), and a per-student table linking to each student's report. The table can be sorted by clicking
 a column header (a small inline script); without the script it is in order of
 student id. No CDN, fonts or external files: inline CSS and script only, a
 Content-Security-Policy that forbids loading anything, and Jinja2 with
@@ -21,7 +23,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import quote
 
 from grader.batch.model import StudentRecord
@@ -29,6 +31,11 @@ from grader.batch.stats import ClassStats
 from grader.render._atomic import atomic_write_text
 from grader.render._format import fmt_points
 from grader.render.html import _environment
+from grader.render.pass_rate_chart import pass_rate_chart
+from grader.render.similarity_view import pair_views
+
+if TYPE_CHECKING:
+    from grader.similarity import SimilarityReport
 
 __all__ = ["render_class_report", "write_class_report"]
 
@@ -80,9 +87,10 @@ def _student_rows(records: Sequence[StudentRecord], exercise_ids: Sequence[str])
 
 
 def render_class_report(records: Sequence[StudentRecord], stats: ClassStats, *, meta: dict[str, Any],
-                        exercises: Sequence[dict[str, Any]]) -> str:
+                        exercises: Sequence[dict[str, Any]], similarity: "SimilarityReport | None" = None) -> str:
     """The page as a string. ``meta``: seed, grader_version, fingerprint, target, executor, times;
-    ``exercises``: ``{"id", "title", "max_score"}`` in catalog order (the table's columns)."""
+    ``exercises``: ``{"id", "title", "max_score"}`` in catalog order (the table's columns);
+    ``similarity``: the similar pairs (None: not computed, the section says so)."""
     ids = [e["id"] for e in exercises]
     env = _environment()
     env.filters["pct"] = lambda v: f"{100 * v:.0f}%"
@@ -90,10 +98,13 @@ def render_class_report(records: Sequence[StudentRecord], stats: ClassStats, *, 
     return env.get_template(_TEMPLATE).render(
         meta=meta, stats=stats, records=records, exercises=exercises, rows=_student_rows(records, ids),
         svg=_histogram_svg(stats), max_score=fmt_points(sum(float(e["max_score"]) for e in exercises)),
+        rates=pass_rate_chart(stats.checks), similarity=similarity,
+        views=pair_views(similarity) if similarity is not None else [],
         faults=[r for r in records if r.status == "fault"], refused=[r for r in records if r.status == "refused"])
 
 
 def write_class_report(records: Sequence[StudentRecord], stats: ClassStats, path: Path, *, meta: dict[str, Any],
-                       exercises: Sequence[dict[str, Any]]) -> Path:
+                       exercises: Sequence[dict[str, Any]], similarity: "SimilarityReport | None" = None) -> Path:
     """Write the page to ``path`` atomically; returns ``path``."""
-    return atomic_write_text(Path(path), render_class_report(records, stats, meta=meta, exercises=exercises))
+    return atomic_write_text(Path(path), render_class_report(records, stats, meta=meta, exercises=exercises,
+                                                             similarity=similarity))

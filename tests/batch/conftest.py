@@ -109,3 +109,70 @@ def clean_run(class_dir: Path,
     proc = batch_command(str(class_dir), "--out", str(out), "--jobs", "2", "--seed", str(SEED),
                          "--only", TARGET, cwd=out.parent)
     return out, proc
+
+
+IVY = MLP.split("class MLP", 1)[0] + '''class MLP(nn.Module):
+    def __init__(self, in_features: int = 20, hidden: int = 256, out_features: int = 10):
+        super().__init__()
+        self.hidden = nn.Linear(in_features, hidden)
+        self.output = nn.Linear(hidden, out_features)
+        self.calls = 0  # how many batches went through
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        pre = self.hidden(X)
+        activated = torch.clamp(pre, min=0.0)
+        return self.output(activated)
+
+    def describe(self) -> str:
+        sizes = [self.hidden.in_features, self.hidden.out_features, self.output.out_features]
+        return " -> ".join(str(size) for size in sizes) + f" after {self.calls} calls"
+'''
+JON = MLP.split("class MLP", 1)[0] + '''class MLP(nn.Module):
+    def __init__(self, in_features: int = 20, hidden: int = 256, out_features: int = 10):
+        super().__init__()
+        self.hidden = nn.Linear(in_features, hidden)
+        self.output = nn.Linear(hidden, out_features)
+        self.n_seen = 0  # how many batches went through
+
+    def summary(self) -> str:
+        dims = [self.hidden.in_features, self.hidden.out_features, self.output.out_features]
+        return " -> ".join(str(d) for d in dims) + f" after {self.n_seen} calls"
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        self.n_seen += 1
+        z = self.hidden(X)
+        a = torch.clamp(z, min=0.0)
+        return self.output(a)
+'''
+"""IVY with every name changed and the methods in another order."""
+SIMILAR_STUDENTS = ("ann", "bob", "eve", "ivy", "jon", "kim")
+
+
+def make_similar_class(root: Path) -> Path:
+    """ann (reference), bob (stub), eve.zip (refused), ivy (own style), jon (ivy renamed and reordered),
+    kim (ivy as a notebook, comments changed)."""
+    from tests.similarity.sequential_class import as_notebook
+
+    root.mkdir(parents=True, exist_ok=True)
+    _folder(root, "ann", MLP)
+    _folder(root, "bob", STUB)
+    with zipfile.ZipFile(root / "eve.zip", "w") as zf:
+        zf.writestr("model_construction/mlp.py", IVY)
+        zf.writestr("../../outside.py", "print('escaped')\n")
+    _folder(root, "ivy", IVY)
+    _folder(root, "jon", JON)
+    notebook = root / "kim" / "model_construction" / "mlp.ipynb"
+    notebook.parent.mkdir(parents=True)
+    notebook.write_text(as_notebook(IVY.replace("# how many batches went through", "# counter")))
+    return root
+
+
+@pytest.fixture(scope="session")
+def similar_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """``grade batch`` of the similar class (2 jobs)."""
+    submissions = make_similar_class(tmp_path_factory.mktemp("similar") / "submissions")
+    out = submissions.parent / "graded"
+    proc = batch_command(str(submissions), "--out", str(out), "--jobs", "2", "--seed", str(SEED),
+                         "--only", TARGET, cwd=submissions.parent)
+    return out, proc

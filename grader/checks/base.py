@@ -60,6 +60,7 @@ class ReferenceRunner:
 
     def __init__(self, module: Any, root: Path) -> None:
         self.session = Session(module, root)
+        self.session.locate = False  # the reference's source lines never enter an answer (nor a recording)
 
     def request(self, op: str, **args: Any) -> dict[str, Any]:
         answer = self.session.run(op, args)

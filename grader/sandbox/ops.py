@@ -109,6 +109,9 @@ class Session:
     def __init__(self, namespace: Any, root: Path | None) -> None:
         self.namespace = namespace
         self.root = root.resolve() if root else None
+        #: whether answers may say where in the module's files a call came from (and quote the line): the
+        #: student's side only; the reference's lines must never reach an answer (a release records them)
+        self.locate = True
         self.objects: dict[int, Any] = {}
         self.counters: dict[str, int] = {}
         self._numbers: dict[tuple[str, int], int] = {}
@@ -403,7 +406,7 @@ def op_forward(session: Session, handle: int, args: list[Any], kwargs: dict[str,
     if changed:
         fresh = [a.clone() if isinstance(a, torch.Tensor) else a for a in originals]
         answer["changed_inputs"] = {"positions": changed, **spy_in_place(
-            fresh, lambda *v: obj(*v, **(kwargs or {})), root=session.root)}
+            fresh, lambda *v: obj(*v, **(kwargs or {})), root=session.root if session.locate else None)}
     return answer
 
 

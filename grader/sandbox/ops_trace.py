@@ -54,7 +54,8 @@ def op_trace(session: "Session", handle: int, args: list[Any], kwargs: dict[str,
         def hook(_m: torch.nn.Module, inputs: Any, output: Any) -> None:
             if len(calls) < MAX_CALLS:
                 calls.append({"name": name, "type": type(sub).__name__, "input": _copy(inputs),
-                              "output": _copy(output), "frame": _student_frame(session.root)})
+                              "output": _copy(output),
+                              "frame": _student_frame(session.root) if session.locate else None})
         return hook
 
     with session.student("forward"):

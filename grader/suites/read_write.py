@@ -25,68 +25,14 @@ from grader.compare import Tolerance, compare
 from grader.sandbox.client import StudentError
 from grader.sandbox.codec import Opaque
 from grader.sandbox.specs import Spec, ex, factory, handle, nn, tensor, torch_attr
+from grader.checks.files import code_ran, fresh_path, function_location, short_problem
+from grader.suites.checkpoint_buffers import BUFFERS_CHECK
 
 __all__ = ["EXERCISES"]
 
 _EXACT = Tolerance(rtol=0.0, atol=0.0)
 
 # -- shared helpers -------------------------------------------------------------------
-
-
-def function_location(ctx: CheckContext, name: str, needles: tuple[str, ...] = ()) -> dict[str, Any] | None:
-    """Where the student's function ``name`` is defined; with ``needles``, the first line of
-    its body that contains one of them (read as text in the judge, never executed)."""
-    try:
-        built = ctx.student.request("build", spec=getattr(ex, name).node, seed=0)
-        loc = ctx.student.request("describe", handle=built["handle"]).get("locations", {})
-    except StudentError:
-        return None
-    if "file" not in loc or "class" not in loc:
-        return None
-    where = {"file": loc["file"], "line": loc["class"]}
-    if needles:
-        line = _body_line(ctx.submission_root / loc["file"], loc["class"], needles)
-        if line:
-            where["line"] = line
-    return where
-
-
-def _body_line(path: Path, start: int, needles: tuple[str, ...]) -> int | None:
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return None
-    for number in range(start, len(lines)):
-        text = lines[number]
-        if number > start and text and not text[0].isspace() and not text.lstrip().startswith(("#", ")")):
-            break  # the next top-level statement: the function ended
-        if any(n in text for n in needles):
-            return number + 1
-    return None
-
-
-def short_problem(message: str) -> str:
-    """The part of a ``torch.load(weights_only=True)`` error that says what it refused."""
-    if "Weights only load failed" not in message:
-        return message[:600]
-    detail = message.split("WeightsUnpickler error:", 1)[-1] if "WeightsUnpickler error:" in message else ""
-    reason = next((line.strip() for line in detail.splitlines() if line.strip()), "")
-    return "UnpicklingError: weights-only load failed" + (f" ({reason})" if reason else "")
-
-
-def fresh_path(ctx: CheckContext, name: str) -> str:
-    """A relative path in the worker's scratch directory, with no file left there by an earlier case."""
-    ctx.student.request("remove", path=name)
-    return name
-
-
-def code_ran(ctx: CheckContext, marker: str) -> bool:
-    """Did unpickling a planted file create ``marker``? Looked up by the judge in the worker's
-    scratch directory where it knows it, and asked of the worker too."""
-    scratch = getattr(ctx.student, "scratch", None)
-    if scratch is not None and (Path(scratch) / marker).exists():
-        return True
-    return bool(ctx.student.request("exists", path=marker)["exists"])
 
 
 _UNSAFE_NEEDLES = ("weights_only=False", "pickle.load", "dill", "torch.load", "pickle")
@@ -311,23 +257,7 @@ _SGD_DEFAULTS = ({"i": 4, "h": 8, "o": 2, "n": 6, "k": 3, "m": 2, "lr": 0.05, "m
 
 
 def _model(c: dict[str, Any]) -> Spec:
-    """With BatchNorm: its running statistics are buffers, so a checkpoint that keeps only the parameters
-    (``named_parameters()``, or ``strict=False`` over a partial dict) resumes with other statistics."""
-    return nn.Sequential(nn.Linear(c["i"], c["h"], dtype=_F64), nn.BatchNorm1d(c["h"], dtype=_F64), nn.Tanh(),
-                         nn.Linear(c["h"], c["o"], dtype=_F64))
-
-
-_BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
-_LOST_BUFFERS_HINT = ("The parameters resumed exactly, but BatchNorm's running statistics (buffers: "
-                      "`running_mean`, `running_var`, `num_batches_tracked`) did not: save `model.state_dict()`, "
-                      "which holds the buffers too (not `named_parameters()`), and load it with plain "
-                      "`model.load_state_dict(...)` (`strict=False` hides the missing keys).")
-
-
-def _only_buffers_differ(got: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> bool:
-    params = [k for k in expected if not k.endswith(_BUFFERS)]
-    return all(k in got for k in params) and compare({k: got[k] for k in params},
-                                                     {k: expected[k] for k in params}, tol=_CKPT_TOL) is None
+    return nn.Sequential(nn.Linear(c["i"], c["h"], dtype=_F64), nn.Tanh(), nn.Linear(c["h"], c["o"], dtype=_F64))
 
 
 def _optimizer(c: dict[str, Any], model: int) -> Spec:
@@ -380,7 +310,7 @@ def _resume_story(c: dict[str, Any], path: str) -> str:
             f"model2 = <the same architecture, another seed>; opt2 = {_optimizer_text(c, 'model2')}\n"
             f"epoch = load_checkpoint({path!r}, model2, opt2)\n"
             f"train(model2, opt2, X, Y, steps={m})\n"
-            f"# expected: model2's parameters and buffers equal those of the seed-A model trained {k + m} steps straight "
+            f"# expected: model2's parameters equal those of the seed-A model trained {k + m} steps straight "
             f"through")
 
 
@@ -414,11 +344,10 @@ def _resume(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
     if diff is None:
         return
     try:
-        hints = ([_LOST_BUFFERS_HINT] if _only_buffers_differ(got, expected)
-                 else _resume_hints(ctx, ref, case, got, seed_a, seed_b))
+        hints = _resume_hints(ctx, ref, case, got, seed_a, seed_b)
     except GraderFault:  # a replay that did not record this path: no hint rather than a wrong one
         hints = []
-    raise Failure(f"Compared model2's parameters and buffers after resuming with those of training {case['k']} + {case['m']} "
+    raise Failure(f"Compared model2's parameters after resuming with those of training {case['k']} + {case['m']} "
                   f"steps straight through.\n{diff}", hints=hints,
                   location=function_location(ctx, "load_checkpoint"), case=shown)
 
@@ -531,6 +460,7 @@ CHECKPOINT = Exercise("read_write/checkpoint", "Checkpoints: resume training exa
            cases=_epoch_cases, max_examples=4),
     Custom(id="load_refuses_code", title="load_checkpoint refuses a file that would run code when unpickled",
            points=1, examine=_checkpoint_refuses_code, max_examples=1),
+    BUFFERS_CHECK,
 ))
 
 # -- clone -----------------------------------------------------------------------------------

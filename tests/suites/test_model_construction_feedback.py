@@ -56,12 +56,13 @@ def test_other_seeds_shrink_to_the_same_sizes(grade_files, seed):
     assert check(run, MLP_ID, "forward").failing_case.startswith("net = MLP(1, 1, 1)\n")
 
 
-def test_location_points_at_the_students_forward(no_relu_forward):
+def test_location_points_at_the_line_of_forward_that_feeds_the_diverging_layer(no_relu_forward):
     loc = no_relu_forward.location
     assert loc is not None
     assert loc.path == MLP_PATH
-    assert loc.line == _line_of(NO_RELU, "def forward(self, X):")
-    assert loc.source == "def forward(self, X):"
+    assert loc.line == _line_of(NO_RELU, "return self.output(self.hidden(X))")
+    assert loc.source == "return self.output(self.hidden(X))"
+    assert "the input of `output` differs (expected relu(hidden(X)), got hidden(X))" in no_relu_forward.feedback
     assert str(loc) == f"{MLP_PATH}:{loc.line}"
 
 

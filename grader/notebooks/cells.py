@@ -4,7 +4,8 @@ Pure functions on notebook data (the dict that ``json.load`` or nbformat gives),
 judge (to name places) and the worker (to run the cells), so both agree on every number.
 Skipped, as in the contract: cells tagged ``skip-grading``, cells that start with a cell magic
 (``%%``), and, inside code cells, line magics (``%time``, ``x = %who``), shell lines (``!ls``,
-``x = !ls``) and help lines (``obj?``, ``?obj``). A skipped line becomes ``pass`` at its
+``x = !ls``), help lines (``obj?``, ``?obj``) and calls of the grader itself
+(:mod:`grader.notebooks.grader_calls`). A skipped line becomes ``pass`` at its
 indentation, so line numbers and blocks are kept.
 
 Each cell gets a band of *virtual lines*: the worker compiles cell N with its line numbers
@@ -27,6 +28,8 @@ import ast
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
+
+from grader.notebooks.grader_calls import check_names, grader_statements
 
 __all__ = ["Cell", "Skipped", "Plan", "plan_notebook", "cell_source", "SKIP_TAG"]
 
@@ -222,4 +225,21 @@ def plan_notebook(notebook: Mapping[str, Any]) -> Plan:
             made, lines_skipped = _plan_cell(number, lines, first)
             runnable.append(made)
             skipped.extend(lines_skipped)
+    names = check_names(c.code for c in runnable)
+    for index, cell in enumerate(runnable):
+        runnable[index] = _drop_grader_calls(cell, names, skipped)
+    skipped.sort(key=lambda s: (s.cell, s.line))
     return Plan(tuple(runnable), tuple(skipped), tuple(cells), tuple(starts))
+
+
+def _drop_grader_calls(cell: Cell, names: frozenset[str], skipped: list[Skipped]) -> Cell:
+    """``cell`` without its statements that call the grader (each line made ``pass``)."""
+    spans = grader_statements(cell.code, names)
+    if not spans:
+        return cell
+    code = cell.code.split("\n")
+    for first, last in spans:
+        skipped.append(Skipped(cell.number, first, "grader call", code[first - 1].strip()))
+        for index in range(first - 1, last):
+            code[index] = "pass"
+    return Cell(cell.number, cell.lines, "\n".join(code), cell.first_line)

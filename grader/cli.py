@@ -211,6 +211,11 @@ def export(fmt: str, graded: Path, roster: Path | None, roster_key: str | None, 
                         per_exercise=per_exercise, moodle_id=moodle_id, feedback_url=feedback_url))
 
 
+from grader.watch.command import watch  # noqa: E402 - the command lives with its package
+
+main.add_command(watch)
+
+
 def _min_score(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     """``--min-score``: ``0.6`` or ``60%``, a fraction of the maximum score; absent (or empty):
     every check must pass, as for ``grade exercise``."""

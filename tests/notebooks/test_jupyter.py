@@ -54,7 +54,7 @@ def test_check_grades_the_saved_notebook_when_jupyter_names_it(tmp_path: Path,
     assert f"Graded the saved notebook {path}" in shown["text/plain"]
     forward = next(line for line in shown["text/plain"].splitlines() if "at work.ipynb, cell 2, line" in line)
     assert forward
-    assert "def forward(self, X" in shown["text/plain"]
+    assert "return self.output(self.hidden(X))" in shown["text/plain"]  # the line, quoted
 
 
 def test_outside_jupyter_a_path_is_needed() -> None:

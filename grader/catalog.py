@@ -150,7 +150,7 @@ def select(target: str) -> tuple[Exercise, ...]:
     if target == "all":
         return all_exercises()
     if "/" in target.strip("/"):
-        return (find(target.strip("/").removesuffix(".py")),)
+        return (find(target.strip("/").removesuffix(".py").removesuffix(".ipynb")),)
     chosen = tuple(e for e in all_exercises() if e.topic == target.strip("/"))
     if not chosen:
         raise UnknownExercise(f"unknown exercise or topic {target!r}; topics: {', '.join(topics())}; "

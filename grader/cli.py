@@ -57,7 +57,6 @@ def main() -> None:
 @main.command("list")
 def list_exercises() -> None:
     """Show every exercise with its checks' points."""
-    from rich.console import Console
     from rich.table import Table
 
     from grader.catalog import all_exercises, is_hidden
@@ -107,7 +106,6 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
     from grader.sandbox.forkserver import ForkServer
 
     server = ForkServer()  # imports torch in its own process while this one does the same
-    from rich.console import Console
 
     from grader.catalog import is_hidden, select
     from grader.engine import grade
@@ -394,6 +392,9 @@ def release(out: Path, target: str, seed: int | None, force: bool, timeout: floa
                       "inside. Students install it with `pip install -e .` in that folder.")
     sys.exit(0 if report.ok else 1)
 
+
+from grader.watch.command import watch  # noqa: E402 - the command lives with its package
+main.add_command(watch)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -8,6 +8,7 @@ Example:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import importlib
 import secrets
@@ -22,6 +23,9 @@ from grader import __version__
 from grader.catalog import Exercise
 from grader.checks.base import (CheckContext, Failure, GraderFault, ReferenceRunner, StudentError,
                                 derive_seed, student_error_failure)
+from grader.notebooks import places as notebook_places
+from grader.notebooks.locate import Graded, locate
+from grader.notebooks.outcome import NotebookRun
 from grader.paths import default_solutions
 from grader.results import CheckResult, ExerciseResult, Location, RunResult, Status
 from grader.sandbox.client import WorkerDied, WorkerPool
@@ -131,10 +135,12 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
                     pool: WorkerPool, references: Any) -> tuple[ExerciseResult, tuple[str, ...]]:
     t0 = time.perf_counter()
     checks = [c for c in exercise.checks if options.include_hidden or not getattr(c, "hidden", False)]
-    file = submission / exercise.path
-    if not file.is_file():
+    graded = locate(submission, exercise.id)
+    if graded is None:
         message = f"File not found: {exercise.path} (expected in {submission.name}/)."
         return _all_failed(exercise, checks, message, t0), ()
+    if graded.problem:
+        return _noted(_all_failed(exercise, checks, graded.problem, t0), graded), ()
     try:
         reference = references.runner(exercise)
     except GraderFault as fault:
@@ -143,15 +149,18 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
     try:
         worker = pool.start(submission_root=submission, limits=options.limits, sandbox=options.sandbox)
         ctx = CheckContext(exercise=exercise.id, module=exercise.module, student=worker, reference=reference,
-                           seed=seed, submission_root=submission, max_examples_scale=options.examples_scale)
+                           seed=seed, submission_root=submission, max_examples_scale=options.examples_scale,
+                           source_file=graded.path)
         try:
             worker.request("import", module=exercise.module)
         except StudentError as err:
             failure = student_error_failure(err, doing="")
-            message = f"Your module {exercise.path} could not be imported: {err.type}: {err.message}"
+            message = f"Your module {graded.path} could not be imported: {err.type}: {err.message}"
             results = tuple(_failed(exercise, c, failure, submission, feedback=message) for c in checks)
-            return ExerciseResult(exercise.id, exercise.title, results, message=message,
-                                  output=worker.output(), duration=time.perf_counter() - t0), worker.protections
+            return _noted(ExerciseResult(exercise.id, exercise.title, results, message=message,
+                                         output=worker.output(), duration=time.perf_counter() - t0),
+                          graded), worker.protections
+        notebook = NotebookRun(graded, worker.request("notebook")["stopped"] if graded.is_notebook else None)
         out = []
         ended: str = ""
         for check in checks:
@@ -159,16 +168,19 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
                 out.append(_skipped(exercise, check, ended))
                 continue
             result, died = _run_check(check, ctx, exercise, submission, control=_control(references, exercise))
-            out.append(result)
+            out.append(notebook.explain(result))
             if died:
                 ended = f"Not run: the worker died during check '{check.id}' ({died})."
-        return ExerciseResult(exercise.id, exercise.title, tuple(out), message=ended and ended.replace(
-            "Not run: ", "The exercise ended early: "), output=worker.output(),
-            duration=time.perf_counter() - t0), worker.protections
+        message = "\n".join(m for m in (notebook.stop_note(), ended and ended.replace(
+            "Not run: ", "The exercise ended early: ")) if m)
+        return _noted(ExerciseResult(exercise.id, exercise.title, tuple(out), message=message,
+                                     output=worker.output(), duration=time.perf_counter() - t0),
+                      graded), worker.protections
     except WorkerDied as died:
         results = tuple(_failed(exercise, c, Failure(died.message), submission) for c in checks)
-        return ExerciseResult(exercise.id, exercise.title, results, message=died.message,
-                              output=worker.output() if worker else "", duration=time.perf_counter() - t0), ()
+        return _noted(ExerciseResult(exercise.id, exercise.title, results, message=died.message,
+                                     output=worker.output() if worker else "", duration=time.perf_counter() - t0),
+                      graded), ()
     finally:
         if worker is not None:
             worker.close()
@@ -239,18 +251,13 @@ def _death_hints(message: str) -> list[str]:
 
 
 def _location(frame: dict[str, Any] | None, root: Path) -> Location | None:
-    if not frame or not frame.get("file") or not frame.get("line"):
-        return None
-    path = (root / frame["file"]).resolve()
-    source = ""
-    try:
-        if root in path.parents:
-            lines = path.read_text(errors="replace").splitlines()
-            if 0 < frame["line"] <= len(lines):
-                source = lines[frame["line"] - 1].strip()
-    except OSError:
-        pass
-    return Location(path=str(frame["file"]), line=int(frame["line"]), source=source[:200])
+    """Where a failure points, its line quoted (a notebook's as ``cell N, line M``)."""
+    return notebook_places.location(root, frame)
+
+
+def _noted(result: ExerciseResult, graded: Graded) -> ExerciseResult:
+    """The exercise's result, saying which file was graded and what of a notebook was not run."""
+    return dataclasses.replace(result, source=graded.note(), not_run=graded.not_run())
 
 
 def _failed(exercise: Exercise, check: Any, failure: Failure, root: Path, *, duration: float = 0.0,

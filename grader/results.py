@@ -33,14 +33,21 @@ class Status(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Location:
-    """A line of the student's file, relative to the submission root."""
+    """A line of the student's file, relative to the submission root; in a notebook, ``cell``
+    (from 1, over all cells) and ``line`` in that cell.
+
+    Example:
+        >>> str(Location("m/a.py", 3)), str(Location("m.ipynb", 2, cell=4))
+        ('m/a.py:3', 'm.ipynb, cell 4, line 2')
+    """
 
     path: str
     line: int
     source: str = ""
+    cell: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}, cell {self.cell}, line {self.line}" if self.cell else f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,9 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class ExerciseResult:
-    """All checks of one exercise, plus what the worker printed."""
+    """All checks of one exercise, plus what the worker printed; ``source`` says which file was
+    graded when it is a notebook or when several candidates were present, ``not_run`` lists the
+    notebook's cells and lines that were not run."""
 
     exercise: str
     title: str
@@ -81,6 +90,8 @@ class ExerciseResult:
     message: str = ""
     output: str = ""
     duration: float = 0.0
+    source: str = ""
+    not_run: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import shutil
 import tempfile
 import time
@@ -37,6 +38,8 @@ from typing import Callable
 
 from grader.catalog import Exercise
 from grader.engine import GradeOptions, grade, new_seed
+from grader.notebooks.cells import cell_source
+from grader.notebooks.locate import locate
 from grader.paths import default_mutants, default_solutions, project_root
 from grader.results import CheckResult, ExerciseResult, Status
 from grader.sandbox.client import WorkerPool
@@ -67,8 +70,9 @@ class Mutant:
         """Make ``folder`` a submission: a copy of every solution, with this mutant in place of its
         exercise's file (so a module that imports a sibling gets the sibling's reference)."""
         shutil.copytree(solutions, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        target = folder / f"{self.exercise}.py"
+        target = folder / f"{self.exercise}{self.path.suffix}"  # a notebook mutant: the .py must go, or it wins
         target.parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"{self.exercise}.py").unlink(missing_ok=True)
         shutil.copyfile(self.path, target)
         return folder
 
@@ -84,8 +88,12 @@ def first_docstring_line(path: Path) -> str:
         'No ReLU.'
     """
     try:
-        doc = ast.get_docstring(ast.parse(path.read_text(errors="replace")))
-    except (SyntaxError, ValueError, OSError):
+        if path.suffix == ".ipynb":  # a notebook mutant: its first markdown cell says what it does
+            cells = json.loads(path.read_text(errors="replace")).get("cells", [])
+            doc = next((cell_source(c) for c in cells if c.get("cell_type") == "markdown"), "")
+        else:
+            doc = ast.get_docstring(ast.parse(path.read_text(errors="replace")))
+    except (SyntaxError, ValueError, OSError, AttributeError):
         return ""
     return doc.strip().splitlines()[0].strip() if doc and doc.strip() else ""
 
@@ -95,7 +103,7 @@ def find_mutants(root: Path, exercise: Exercise) -> tuple[Mutant, ...]:
     folder = root / exercise.id
     if not folder.is_dir():
         return ()
-    return tuple(Mutant.read(exercise.id, p) for p in sorted(folder.glob("*.py"))
+    return tuple(Mutant.read(exercise.id, p) for p in sorted([*folder.glob("*.py"), *folder.glob("*.ipynb")])
                  if p.is_file() and not p.name.startswith((".", "_")))
 
 
@@ -278,7 +286,7 @@ def _audit(exercise: Exercise, *, seed: int, options: GradeOptions, pool: Worker
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return ExerciseAudit(exercise=exercise, solution=solution, stub=stub,
-                         stub_present=(stubs / exercise.path).is_file(), mutants=tuple(verdicts))
+                         stub_present=locate(stubs, exercise.id) is not None, mutants=tuple(verdicts))
 
 
 def _copy_python_files(src: Path, dst: Path) -> None:

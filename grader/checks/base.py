@@ -94,6 +94,12 @@ class CheckContext:
     submission_root: Path
     max_examples_scale: float = 1.0
     notes: list[str] = field(default_factory=list)
+    source_file: str = ""  # the file graded, relative to the submission: a .py or a notebook
+
+    @property
+    def source_path(self) -> str:
+        """The graded file (``<exercise>.py`` unless a notebook is graded)."""
+        return self.source_file or f"{self.exercise}.py"
 
     def examples(self, n: int) -> int:
         return max(1, round(n * self.max_examples_scale))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.checks.base import CheckContext
+from grader.notebooks.places import student_text
 from grader.sandbox.client import StudentError
 from grader.sandbox.specs import ex
 
@@ -30,17 +31,16 @@ def function_location(ctx: CheckContext, name: str, needles: tuple[str, ...] = (
         return None
     where = {"file": loc["file"], "line": loc["class"]}
     if needles:
-        line = _body_line(ctx.submission_root / loc["file"], loc["class"], needles)
+        line = _body_line(student_text(ctx.submission_root, loc["file"]), loc["class"], needles)
         if line:
             where["line"] = line
     return where
 
 
-def _body_line(path: Path, start: int, needles: tuple[str, ...]) -> int | None:
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return None
+def _body_line(source: str, start: int, needles: tuple[str, ...]) -> int | None:
+    """The first line after ``start`` (from 1) of the function starting there in ``source`` that
+    holds one of ``needles`` (a notebook's code comes laid out on its virtual lines)."""
+    lines = source.splitlines()
     for number in range(start, len(lines)):
         text = lines[number]
         if number > start and text and not text[0].isspace() and not text.lstrip().startswith(("#", ")")):

@@ -115,6 +115,10 @@ def _testsuite(parent: ET.Element, exercise: ExerciseResult, run: RunResult, pat
              "score": fmt_points(exercise.score), "max_score": fmt_points(exercise.max_score)}
     if exercise.message:
         props["message"] = exercise.message
+    if exercise.source:
+        props["graded_file"] = exercise.source
+    if exercise.not_run:
+        props["not_run"] = "; ".join(exercise.not_run)
     _properties(suite, props)
     for check in exercise.checks:
         _testcase(suite, check, path_prefix)

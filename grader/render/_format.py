@@ -137,3 +137,21 @@ def check_details(check: CheckResult) -> str:
         parts.append(loc)
     parts.extend(f"hint: {h}" for h in check.hints)
     return "\n".join(parts)
+
+
+def exercise_notes(exercise: ExerciseResult) -> list[str]:
+    """What the report says about the file graded: which one (a notebook, or one of several
+    present) and what of a notebook was not run.
+
+    Example:
+        >>> e = ExerciseResult("m/a", "A", (), source="Graded m.ipynb (the topic notebook).",
+        ...                    not_run=("cell 2: tagged skip-grading",))
+        >>> exercise_notes(e)
+        ['Graded m.ipynb (the topic notebook).', 'Not run: cell 2: tagged skip-grading.']
+        >>> exercise_notes(ExerciseResult("m/a", "A", ()))
+        []
+    """
+    notes = [exercise.source] if exercise.source else []
+    if exercise.not_run:
+        notes.append("Not run: " + "; ".join(exercise.not_run) + ".")
+    return notes

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.render._atomic import atomic_write_text
-from grader.render._format import check_details, fmt_points
+from grader.render._format import check_details, exercise_notes, fmt_points
 from grader.results import CheckResult, RunResult, Status
 
 __all__ = ["gradescope_dict", "write_gradescope_json"]
@@ -85,7 +85,8 @@ def gradescope_dict(run: RunResult) -> dict[str, Any]:
         "score": float(run.score),
         "max_score": float(run.max_score),
         "execution_time": float(run.duration),
-        "output": _summary(run),
+        "output": "\n".join([_summary(run)] + [f"{e.exercise}: {note}" for e in run.exercises
+                                                 for note in exercise_notes(e)]),
         "tests": [_test(c) for c in run.checks],
         "extra_data": {
             "seed": run.seed,

@@ -28,6 +28,7 @@ from grader.render._format import (
     FAULT_NOTE,
     STATUS_LABELS,
     exercise_status,
+    exercise_notes,
     fmt_points,
     percent,
     truncate_output,
@@ -97,6 +98,7 @@ def render_html(run: RunResult) -> str:
             "result": ex,
             "anchor": _anchor(i, ex.exercise),
             "status": exercise_status(ex),
+            "notes": exercise_notes(ex),
         }
         for i, ex in enumerate(run.exercises)
     ]

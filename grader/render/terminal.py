@@ -29,6 +29,7 @@ from grader.render._format import (
     FAULT_NOTE,
     STATUS_LABELS,
     STATUS_MARKS,
+    exercise_notes,
     fmt_points,
     truncate_output,
 )
@@ -114,6 +115,8 @@ def _render_exercise(exercise: ExerciseResult, console: Console, verbose: bool) 
     style = "green" if exercise.passed else "red"
     header.append(f"{fmt_points(exercise.score)}/{fmt_points(exercise.max_score)}", style=style)
     console.print(header)
+    for note in exercise_notes(exercise):
+        console.print(_block(note, indent="  ", style="dim"))
     if exercise.message:
         console.print(_block(exercise.message, indent="  ", style="italic"))
     for check in exercise.checks:

@@ -471,9 +471,10 @@ from grader.sandbox.ops_devices import DEVICE_OPS  # noqa: E402
 from grader.sandbox.ops_files import FILE_OPS  # noqa: E402
 from grader.sandbox.ops_layers import LAYER_OPS  # noqa: E402
 from grader.sandbox.ops_params import PARAM_OPS  # noqa: E402
+from grader.sandbox.ops_notebook import NOTEBOOK_OPS  # noqa: E402
 from grader.sandbox.ops_trace import TRACE_OPS  # noqa: E402
 
-OPS = {**DEVICE_OPS, **FILE_OPS, **LAYER_OPS, **PARAM_OPS, **TRACE_OPS,
+OPS = {**DEVICE_OPS, **FILE_OPS, **LAYER_OPS, **PARAM_OPS, **TRACE_OPS, **NOTEBOOK_OPS,
     "import": op_import, "build": op_build, "describe": op_describe, "state": op_state,
     "assign": op_assign, "forward": op_forward, "backward": op_backward,
     "counters": op_counters, "to": op_to, "value": op_value, "ping": op_ping,

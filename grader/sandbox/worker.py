@@ -25,6 +25,7 @@ from typing import Any
 
 import torch  # noqa: F401 - preloaded in the fork server
 
+from grader.notebooks.finder import install as install_notebook_finder
 from grader.sandbox import codec
 from grader.sandbox.confine import confine, python_paths
 from grader.sandbox.framing import Channel, ChannelError
@@ -186,6 +187,7 @@ def worker_main(conn: Channel, config: WorkerConfig, *, subreaper: bool = False)
     torch.set_num_threads(1)
     os.chdir(config.scratch)
     _isolate_python(config)
+    install_notebook_finder(config.submission_root)  # after the .py finder: a .py file wins
     sys.argv = ["worker"]
     session = Session(None, Path(config.submission_root))
     conn.send(codec.dumps({"ok": hello(confinement, subreaper=subreaper)}))

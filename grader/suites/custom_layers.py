@@ -25,6 +25,7 @@ from grader.checks.base import student_error_failure
 from grader.checks.draw import batch, cases, matrix_input, width
 from grader.checks.pair import randn
 from grader.compare import Tolerance, compare
+from grader.notebooks.places import student_text
 from grader.sandbox.client import StudentError
 from grader.sandbox.specs import Spec, ex, tensor
 
@@ -39,7 +40,7 @@ _SUM_TOL = Tolerance(rtol=1e-5, atol=1e-5)
 
 def _where(ctx: CheckContext, line: int) -> dict[str, Any]:
     """A location in the student's file of this exercise."""
-    return {"file": f"{ctx.exercise}.py", "line": line}
+    return {"file": ctx.source_path, "line": line}
 
 
 def _with_hints(failure: Failure, hints: list[str], *, first: bool = True, drop_prefix: str = "",
@@ -154,10 +155,7 @@ def _explain_cut_gradients(class_name: str) -> Callable[[CheckContext, Failure],
     def explain(ctx: CheckContext, failure: Failure) -> Failure:
         if "does not require grad" not in failure.feedback and "no gradient" not in failure.feedback:
             return failure
-        try:
-            source = (ctx.submission_root / f"{ctx.exercise}.py").read_text(errors="replace")
-        except OSError:
-            return failure
+        source = student_text(ctx.submission_root, ctx.source_path)
         uses = detached_uses(source, class_name)
         if not uses:
             return failure
@@ -657,7 +655,7 @@ def _channel_concat(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
 def _function_def(ctx: CheckContext, name: str) -> ast.FunctionDef | None:
     """The module-level ``def name`` of the student's file (parsed as text, never run)."""
     try:
-        tree = ast.parse((ctx.submission_root / f"{ctx.exercise}.py").read_text(errors="replace"))
+        tree = ast.parse(student_text(ctx.submission_root, ctx.source_path))
     except (OSError, SyntaxError, ValueError):
         return None
     found = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]

@@ -1,0 +1,1 @@
+"""Notebook submissions: which file is graded, how its cells run, and checking from Jupyter."""

@@ -2,7 +2,6 @@
 
 Example:
     $ grade list
-    $ grade exercise model_construction/mlp
     $ grade exercise model_construction --submission my_work --seed 42 --json results.json
     $ grade batch submissions/ --out graded/ --jobs 8 --seed 42
     $ grade export canvas graded/ --roster roster.csv --out canvas.csv
@@ -341,7 +340,8 @@ def selftest(target: str, examples_scale: float, seed: int | None, timeout: floa
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Wall-clock limit per graded exercise, in seconds.")
-def release(out: Path, target: str, seed: int | None, force: bool, timeout: float) -> None:
+@click.option("--notebooks", is_flag=True, help="Hand the stubs out as one exercises/<topic>.ipynb per topic.")
+def release(out: Path, target: str, seed: int | None, force: bool, timeout: float, notebooks: bool) -> None:
     """Build the student release in OUT: stubs, grader, public checks, recorded expected values.
 
     No solutions, no mutants, no hidden checks go in. The expected values are
@@ -372,7 +372,7 @@ def release(out: Path, target: str, seed: int | None, force: bool, timeout: floa
     with WorkerPool(server) as pool, console.status(f"building the release of {target} (seed {seed})…") as status:
         try:
             report = build_release(out, exercises=chosen, seed=seed, pool=pool, force=force, options=options,
-                                   step=status.update)
+                                   notebooks=notebooks, step=status.update)
         except ReleaseError as exc:
             status.stop()
             raise click.UsageError(str(exc)) from None

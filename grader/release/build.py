@@ -30,6 +30,7 @@ from grader.engine import GradeOptions, grade
 from grader.paths import project_root
 from grader.release.leaks import Leak, find_leaks
 from grader.release.manifest import EXPECTED_DIR_NAME, MANIFEST_NAME
+from grader.release.notebooks import as_notebook_submission, write_topic_notebooks
 from grader.release.record import Known, record_expected, verdicts
 from grader.sandbox.client import WorkerPool
 
@@ -62,9 +63,11 @@ class ReleaseReport:
 
 def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool: WorkerPool,
                   solutions: Path | None = None, stubs: Path | None = None, mutants: Path | None = None,
-                  force: bool = False, options: GradeOptions = GradeOptions(),
+                  force: bool = False, options: GradeOptions = GradeOptions(), notebooks: bool = False,
                   step: Callable[[str], None] = lambda _: None) -> ReleaseReport:
-    """Build the release in ``out`` for ``exercises`` (their public checks) and verify it."""
+    """Build the release in ``out`` for ``exercises`` (their public checks) and verify it. With
+    ``notebooks``, the stubs are handed out as one ``exercises/<topic>.ipynb`` per topic, and the
+    verification also replays the stubs and the solutions in that form."""
     from grader.authoring.selftest import find_mutants
 
     root = project_root()
@@ -86,6 +89,13 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
     shutil.copytree(root / "grader", out / "grader", ignore=_SKIP)
     shutil.rmtree(out / "grader" / "hidden", ignore_errors=True)
     _copy_stubs(stubs, out / "exercises", public)
+    if notebooks:  # a topic notebook only counts where no <topic>/<module>.py is left
+        write_topic_notebooks(stubs, out / "exercises", [e.id for e in public])
+        for exercise in public:
+            (out / "exercises" / exercise.path).unlink(missing_ok=True)
+        for folder in {(out / "exercises" / e.topic) for e in public}:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
     workflow = root / "student-template" / ".github"
     if workflow.is_dir():
         shutil.copytree(workflow, out / ".github", ignore=shutil.ignore_patterns("__pycache__"))
@@ -96,6 +106,10 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
             for n, mutant in enumerate(find_mutants(mutants, exercise)):
                 folder = mutant.submission(solutions, Path(tmp) / f"{exercise.id.replace('/', '__')}__{n}")
                 known.append(Known(f"mutant {exercise.id}/{mutant.slug}", folder, (exercise.id,)))
+        if notebooks:  # the same code in notebooks must get the verdicts the folders get
+            ids = [e.id for e in public]
+            known.append(Known("solution (notebooks)", as_notebook_submission(solutions, Path(tmp) / "nb-solutions", ids)))
+            known.append(Known("stub (notebooks)", as_notebook_submission(stubs, Path(tmp) / "nb-stubs", ids)))
         report.submissions = len(known)
         recordings, live = record_expected(public, seed=seed, solutions=solutions, known=known, pool=pool,
                                            options=options, step=step)
@@ -103,7 +117,7 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
         for recording in recordings.values():
             report.recorded_bytes += recording.save(expected).stat().st_size
         _write_manifest(out, public, seed)
-        _write_project_files(out, public, seed)
+        _write_project_files(out, public, seed, notebooks=notebooks)
 
         step("replaying every recorded submission")
         replay = GradeOptions(limits=options.limits, sandbox=options.sandbox, include_hidden=False, expected=expected)
@@ -112,12 +126,12 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
             step(f"replaying: {sub.label}")
             run = grade(sub.root, chosen, seed=seed, options=replay, pool=pool)
             for result in run.exercises:
-                before = live[(sub.label, result.exercise)]
+                before = live[(sub.label.removesuffix(" (notebooks)"), result.exercise)]
                 if verdicts(result) != verdicts(before):
                     report.mismatches.append(f"{sub.label} on {result.exercise}: live {verdicts(before)}, "
                                              f"replayed {verdicts(result)}")
-                for a, b in zip(before.checks, result.checks):
-                    if (a.feedback, a.hints) != (b.feedback, b.hints):
+                for a, b in zip(before.checks, result.checks):  # (a notebook's places differ: cell N, line M)
+                    if (a.feedback, a.hints) != (b.feedback, b.hints) and not sub.label.endswith("(notebooks)"):
                         report.feedback_differs.append(f"{sub.label} on {result.exercise} :: {a.check}")
     step("looking for solution code in the release")
     report.leaks = find_leaks(out, solutions=solutions, allowed=[stubs, root / "grader"])
@@ -161,13 +175,17 @@ def _dependencies() -> list[str]:
     return deps
 
 
-def _write_project_files(out: Path, exercises: tuple[Exercise, ...], seed: int) -> None:
+def _write_project_files(out: Path, exercises: tuple[Exercise, ...], seed: int, *, notebooks: bool = False) -> None:
     import torch
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("grader.release", "templates"),
                              keep_trailing_newline=True, autoescape=False)
     values = {"version": __version__, "dependencies": _dependencies(), "seed": seed, "exercises": exercises,
-              "points": sum(e.max_score for e in exercises), "torch": torch.__version__.split("+")[0]}
+              "points": sum(e.max_score for e in exercises), "torch": torch.__version__.split("+")[0],
+              "notebooks": notebooks, "topics": list(dict.fromkeys(e.topic for e in exercises))}
     (out / "pyproject.toml").write_text(env.get_template("pyproject.toml.j2").render(**values))
     (out / "README.md").write_text(env.get_template("README.md.j2").render(**values))
+    colab = [dep for dep in _dependencies() if not dep.replace(" ", "").startswith("torch")]
+    (out / "requirements-colab.txt").write_text("# what the grader needs besides torch (Colab has its own)\n"
+                                                + "\n".join(colab) + "\n")
     (out / ".gitignore").write_text("reports/\ngrade-results/\n__pycache__/\n*.egg-info/\nbuild/\n")

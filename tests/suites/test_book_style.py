@@ -81,25 +81,9 @@ def test_init_functions_sharing_a_fault_are_all_named(book_run: RunResult) -> No
            passes=["init_normal", "init_constant", "init_xavier", "my_init"])
 
 
-_LAZY_MLP = """
-import torch
-from torch import nn
-from torch.nn import functional as F
-
-
-class MLP(nn.Module):
-    def __init__(self, in_features=20, hidden=256, out_features=10):
-        super().__init__()
-        self.hidden = nn.LazyLinear(hidden)
-        self.output = nn.LazyLinear(out_features)
-
-    def forward(self, X):
-        return self.output(F.relu(self.hidden(X)))
-"""
-
-
 def test_lazy_linear_mlp_loses_only_names(grade_files) -> None:
-    run = grade_files({"model_construction/mlp.py": _LAZY_MLP}, "model_construction/mlp")
+    source = (ROOT / "mutants" / "model_construction" / "mlp" / "lazy_linear.py").read_text()
+    run = grade_files({"model_construction/mlp.py": source}, "model_construction/mlp")
     expect(run, "model_construction/mlp",
            {"names": ["`hidden`, `output` are nn.LazyLinear: nn.LazyLinear infers the input width at the first "
                       "forward; this exercise gives it: use nn.Linear(in_features, out_features)"]},

@@ -66,3 +66,21 @@ def test_solved_notebooks_get_full_marks_from_the_recordings(release, pool: Work
     assert (solved / f"{TOPIC}.ipynb").is_file() and not (solved / TOPIC / "mlp.py").exists()
     run = _replay(out, solved, pool)
     assert run.score == run.max_score > 0, [(c.name, c.feedback[:200]) for c in run.checks if not c.passed]
+
+
+def test_run_all_in_a_real_kernel_shows_a_report_under_every_check_cell(release) -> None:
+    """The student's loop: open the topic notebook, Run All. Every cell runs (a sibling import would
+    fail in a kernel: the writer turns it into a comment), and each check cell shows its report."""
+    from nbclient import NotebookClient
+
+    out, _ = release
+    nb = nbformat.read(str(out / "exercises" / f"{TOPIC}.ipynb"), as_version=4)
+    assert not any(line.startswith("from model_construction.") for c in nb.cells if c.cell_type == "code"
+                   for line in c.source.splitlines())
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(out / "exercises")}}).execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("check("):
+            exercise = cell.source.split('"')[1]
+            html = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
+            assert exercise in html and "still the stub" in html, (exercise, html[:500])

@@ -8,10 +8,8 @@ Example:
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
-import stat
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -24,6 +22,8 @@ from grader.sandbox.forkserver import ForkServer, ForkServerError
 from grader.sandbox.framing import ChannelClosed, ChannelError, ChannelTimeout
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import Confinement, SandboxPolicy, SandboxUnavailable
+from grader.sandbox.errors import GraderFault, StudentError, WorkerDied, unhandled_object_error
+from grader.sandbox.logs import parse_fault_frames, read_head, read_truncated, where as last_seen
 from grader.sandbox.worker import FAULT_FILE, OUTPUT_FILE, WorkerConfig
 
 __all__ = ["WorkerPool", "Worker", "WorkerDied", "StudentError", "GraderFault", "SandboxUnavailable"]
@@ -35,53 +35,6 @@ _SIGNAL_NAMES = {
     signal.SIGXFSZ: "file size limit exceeded (SIGXFSZ)", signal.SIGTERM: "terminated (SIGTERM)",
     signal.SIGILL: "illegal instruction (SIGILL)",
 }
-
-
-class WorkerDied(Exception):
-    """The worker ended (crash, exit, timeout); the exercise ends with this message."""
-
-    def __init__(self, message: str, *, frames: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.frames = frames or []
-
-
-class StudentError(Exception):
-    """Student code raised an exception while the worker ran an operation."""
-
-    def __init__(self, info: dict[str, Any]) -> None:
-        super().__init__(f"{info.get('type')}: {info.get('message')}")
-        self.info = info
-
-    @property
-    def type(self) -> str:
-        return str(self.info.get("type", "Exception"))
-
-    @property
-    def message(self) -> str:
-        return str(self.info.get("message", ""))
-
-    @property
-    def frames(self) -> list[dict[str, Any]]:
-        return list(self.info.get("frames", []))
-
-
-def unhandled_object_error(op: str, trace: str) -> dict[str, Any]:
-    r"""The error a worker's grader code raised while handling the student's object, as a student
-    error: the worker only ever holds the student's objects, and the same operation succeeds on
-    the reference in the judge, so what differs is the student's object (or their patching).
-
-    Example:
-        >>> info = unhandled_object_error("assign", "Traceback ...\nRuntimeError: Can't access the shape")
-        >>> info["type"], info["message"], info["stage"]
-        ('UnhandledObject', "RuntimeError: Can't access the shape", 'assign')
-    """
-    last = next((line.strip() for line in reversed(trace.strip().splitlines()) if line.strip()), "an error")
-    return {"type": "UnhandledObject", "message": last[:500], "stage": op, "frames": [], "trace": trace[-4000:]}
-
-
-class GraderFault(Exception):
-    """The grader itself went wrong (never the student's fault)."""
 
 
 class WorkerPool:
@@ -310,7 +263,7 @@ class Worker:
             pass
         self.kill()
         frames = self._fault_frames()
-        where = _where(frames)
+        where = last_seen(frames)
         self.dead = WorkerDied(
             f"time limit exceeded: the exercise did not finish within {self.config.limits.timeout:g} s "
             f"(while running {_stage(op)}){where}. Look for an infinite loop or a very slow computation.",
@@ -322,7 +275,7 @@ class Worker:
         exit_ = self._exit()
         self.kill()
         frames = self._fault_frames()
-        self.dead = WorkerDied(f"the worker process ended {when}: {exit_.description}{_where(frames)}",
+        self.dead = WorkerDied(f"the worker process ended {when}: {exit_.description}{last_seen(frames)}",
                                frames=frames)
         return self.dead
 
@@ -343,14 +296,14 @@ class Worker:
 
     # -- diagnostics ------------------------------------------------------
     def fault_log(self) -> str:
-        return _read_head(self.log_dir / FAULT_FILE, 64 * 1024)
+        return read_head(self.log_dir / FAULT_FILE, 64 * 1024)
 
     def _fault_frames(self) -> list[dict[str, Any]]:
         return parse_fault_frames(self.fault_log(), self.config.submission_root)
 
     def output(self) -> str:
         """What student code printed, truncated to the configured size."""
-        return _read_truncated(self.log_dir / OUTPUT_FILE, self.config.limits.max_output)
+        return read_truncated(self.log_dir / OUTPUT_FILE, self.config.limits.max_output)
 
     # -- lifetime ---------------------------------------------------------
     def kill(self) -> None:
@@ -394,60 +347,3 @@ def _stage(op: str) -> str:
     return {"import": "the import of the student's module", "build": "the constructor",
             "forward": "forward", "backward": "forward/backward", "value": "the student's function",
             "__hello__": "worker start-up"}.get(op, op)
-
-
-_FRAME_RE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)(?: in (?P<fn>\S+))?')
-
-
-def parse_fault_frames(text: str, submission_root: str) -> list[dict[str, Any]]:
-    """Frames of the student's files in a faulthandler / traceback dump (innermost last)."""
-    root = os.path.realpath(submission_root)
-    frames = []
-    blocks = text.split("\n\n")
-    block = next((b for b in blocks if "most recent call first" in b and "Current thread" in b), text)
-    for m in _FRAME_RE.finditer(block):
-        path = os.path.realpath(m.group("file"))
-        if path.startswith(root + os.sep):
-            frames.append({"file": os.path.relpath(path, root), "line": int(m.group("line")),
-                           "function": m.group("fn") or "", "in_submission": True})
-    if "most recent call first" in block:
-        frames.reverse()
-    return frames
-
-
-def _where(frames: list[dict[str, Any]]) -> str:
-    if not frames:
-        return ""
-    f = frames[-1]
-    return f" — last seen at {f['file']}:{f['line']}"
-
-
-def _open_log(path: Path) -> Any:
-    """A worker's log file for reading: a regular file, never through a link, never blocking."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise OSError(f"{path} is not a regular file")
-    return os.fdopen(fd, "rb")
-
-
-def _read_head(path: Path, limit: int) -> str:
-    try:
-        with _open_log(path) as fh:
-            return fh.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def _read_truncated(path: Path, limit: int) -> str:
-    try:
-        with _open_log(path) as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size <= limit:
-                return fh.read(limit).decode("utf-8", "replace")
-            head = fh.read(limit * 3 // 4).decode("utf-8", "replace")
-            fh.seek(size - limit // 4)
-            tail = fh.read(limit // 4).decode("utf-8", "replace")
-        return f"{head}\n… [{size - limit} bytes of output omitted] …\n{tail}"
-    except OSError:
-        return ""

@@ -21,12 +21,14 @@ from grader.batch.stats import CheckStats
 
 __all__ = ["pass_rate_chart"]
 
-_WIDTH, _LABEL_W, _TEXT_W, _ROW, _BAR, _TOP = 900, 380, 110, 22, 14, 22
+_PLOT_W, _LABEL_W, _TEXT_W, _ROW, _BAR, _TOP = 410, 380, 110, 22, 14, 22
+_CHAR_W = 7.3  # width of a label character (monospace, the chart's font size), so long names are not cut
 
 
 def pass_rate_chart(checks: Sequence[CheckStats]) -> dict[str, Any]:
     """The chart's size, axis ticks and one bar per check (see the module docstring)."""
-    plot_w = _WIDTH - _LABEL_W - _TEXT_W
+    plot_w = _PLOT_W
+    label_w = max([_LABEL_W] + [round(_CHAR_W * len(c.name)) + 12 for c in checks])
     bars = []
     for i, c in enumerate(checks):
         y = _TOP + i * _ROW
@@ -35,6 +37,7 @@ def pass_rate_chart(checks: Sequence[CheckStats]) -> dict[str, Any]:
                      "w": plot_w * rate, "rate": rate, "low": graded > 0 and rate < 0.5,
                      "text": f"{100 * rate:.0f}% ({c.passed}/{graded})" if graded else "no data"})
     height = _TOP + len(checks) * _ROW + 22
-    ticks = [{"x": _LABEL_W + plot_w * p / 100, "label": f"{p}%"} for p in (0, 25, 50, 75, 100)]
-    return {"width": _WIDTH, "height": height, "left": _LABEL_W, "plot_w": plot_w, "bars": bars,
-            "ticks": ticks, "axis_y": height - 8, "text_x": _LABEL_W + plot_w + 6, "label_x": _LABEL_W - 6}
+    ticks = [{"x": label_w + plot_w * p / 100, "label": f"{p}%"} for p in (0, 25, 50, 75, 100)]
+    return {"width": label_w + plot_w + _TEXT_W, "height": height, "left": label_w, "plot_w": plot_w,
+            "bars": bars, "ticks": ticks, "axis_y": height - 8, "text_x": label_w + plot_w + 6,
+            "label_x": label_w - 6}

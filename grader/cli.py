@@ -8,12 +8,12 @@ Example:
 """
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
-from typing import Any, Iterator
 
 import click
+
+from grader.usage import usage_errors
 
 __all__ = ["main", "usage_errors"]
 
@@ -23,28 +23,6 @@ def _console() -> "Console":  # noqa: F821 - rich imported lazily
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=120)
-
-
-@contextlib.contextmanager
-def usage_errors(server: Any) -> Iterator[None]:
-    """Inside, what the user asked wrong (an unknown exercise, a seed the release did not record, a
-    ``click.UsageError``) closes ``server`` (the fork server started early) and exits 2.
-
-    Example::
-
-        with usage_errors(server):
-            chosen = select(target)
-    """
-    from grader.catalog import UnknownExercise
-    from grader.release.manifest import SeedNotRecorded
-
-    try:
-        yield
-    except (UnknownExercise, SeedNotRecorded, click.UsageError) as exc:
-        server.close()
-        if isinstance(exc, click.UsageError):
-            raise
-        raise click.UsageError(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,7 +87,7 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
     from grader.catalog import is_hidden, select
     from grader.engine import grade
     from grader.paths import default_submission
-    from grader.release.manifest import run_settings
+    from grader.settings import run_settings
     from grader.render import render_terminal, write_gradescope_json, write_html
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits

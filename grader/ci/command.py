@@ -138,9 +138,9 @@ def run_ci_command(*, target: str, submission: Path | None, min_score: float | N
 
     server = ForkServer()  # imports torch in its own process while this one does the same
     from grader.catalog import select
-    from grader.cli import usage_errors
+    from grader.usage import usage_errors
     from grader.engine import grade
-    from grader.release.manifest import run_settings
+    from grader.settings import run_settings
     from grader.render import render_terminal
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits

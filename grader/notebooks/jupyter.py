@@ -69,7 +69,7 @@ def grade_source(source: CheckSource, target: str, *, seed: int | None = None, t
     """Grade ``source`` for ``target`` (an exercise id, a topic or ``all``) like ``grade exercise``."""
     from grader.catalog import select
     from grader.engine import grade
-    from grader.release.manifest import run_settings
+    from grader.settings import run_settings
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
 

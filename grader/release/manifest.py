@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Release", "current_release", "run_settings", "SeedNotRecorded", "MANIFEST_NAME",
+__all__ = ["Release", "current_release", "SeedNotRecorded", "MANIFEST_NAME",
            "EXPECTED_DIR_NAME", "package_dir"]
 
 MANIFEST_NAME = "release.json"
@@ -55,22 +55,3 @@ def current_release(package: Path | None = None) -> Release | None:
 
 class SeedNotRecorded(ValueError):
     """A release asked for a seed other than the one its expected values were recorded for."""
-
-
-def run_settings(seed: int | None, *, include_hidden: bool, **options: Any) -> tuple[int, Any]:
-    """The seed and :class:`grader.engine.GradeOptions` of a run of `grade exercise` or `grade ci`:
-    in a student release, the release's seed and recordings; else ``seed`` (a fresh one if None).
-
-    Example:
-        >>> seed, options = run_settings(5, include_hidden=False)
-        >>> seed, options.include_hidden, options.expected
-        (5, False, None)
-    """
-    from grader.engine import GradeOptions, new_seed
-
-    release = current_release()
-    if release is None:
-        return (new_seed() if seed is None else seed), GradeOptions(include_hidden=include_hidden, **options)
-    if release.seed_problem(seed):
-        raise SeedNotRecorded(release.seed_problem(seed))
-    return release.seed, GradeOptions(include_hidden=include_hidden, expected=release.expected, **options)

@@ -30,7 +30,7 @@ from typing import Any, Callable
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-__all__ = ["changed_inputs", "spy_in_place", "InPlaceSpy"]
+__all__ = ["changed_inputs", "spy_in_place", "InPlaceSpy", "student_frame"]
 
 
 def _comparable(t: Any) -> bool:
@@ -72,12 +72,12 @@ class InPlaceSpy(TorchDispatchMode):
                     continue
                 value = args[i] if i < len(args) else kwargs.get(arg.name)
                 if isinstance(value, torch.Tensor) and value.untyped_storage().data_ptr() in self.watched:
-                    self.found = {"op": str(func), "frame": _student_frame(self.root)}
+                    self.found = {"op": str(func), "frame": student_frame(self.root)}
                     break
         return func(*args, **kwargs)
 
 
-def _student_frame(root: Path | None) -> dict[str, Any] | None:
+def student_frame(root: Path | None) -> dict[str, Any] | None:
     if root is None:
         return None
     for fs in reversed(traceback.extract_stack()):

@@ -16,167 +16,25 @@ Example:
 """
 from __future__ import annotations
 
-import contextlib
-import inspect
 import os
 import sys
-import traceback
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable
 
 import torch
 
+from grader.sandbox import session as _session
 from grader.sandbox.inputs_guard import changed_inputs, spy_in_place
+from grader.sandbox.ops_devices import DEVICE_OPS
+from grader.sandbox.ops_files import FILE_OPS
+from grader.sandbox.ops_layers import LAYER_OPS
+from grader.sandbox.ops_notebook import NOTEBOOK_OPS
+from grader.sandbox.ops_params import PARAM_OPS, uninitialized
+from grader.sandbox.ops_trace import TRACE_OPS
+from grader.sandbox.session import StudentCodeError
 from grader.sandbox.structure import describe, tensor_candidates
-from grader.sandbox.specs import MissingName, NotCallableName, evaluate
 
 __all__ = ["Session", "StudentCodeError", "OPS"]
-
-MAX_FRAMES = 30
-
-
-class StudentCodeError(Exception):
-    """An exception raised by the exercise's code (wraps the original)."""
-
-    def __init__(self, exc: BaseException, stage: str) -> None:
-        super().__init__(str(exc))
-        self.exc = exc
-        self.stage = stage
-
-
-def _frames(tb: Any, root: Path | None) -> list[dict[str, Any]]:
-    out = []
-    for fs in traceback.extract_tb(tb)[-MAX_FRAMES:]:
-        in_sub = bool(root) and _is_under(fs.filename, root)
-        name = os.path.relpath(fs.filename, root) if in_sub else _short_path(fs.filename)
-        out.append({"file": name, "line": fs.lineno or 0, "function": fs.name,
-                    "in_submission": in_sub})
-    return out
-
-
-def _short_path(path: str) -> str:
-    parts = Path(path).parts
-    for anchor in ("site-packages", "lib"):
-        if anchor in parts:
-            return "/".join(parts[parts.index(anchor) + 1:])
-    return Path(path).name
-
-
-def _is_under(path: str, root: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(root)
-        return True
-    except (ValueError, OSError):
-        return False
-
-
-def describe_error(exc: BaseException, root: Path | None, stage: str) -> dict[str, Any]:
-    """Plain-data description of an exception raised by student code."""
-    if isinstance(exc, SystemExit):
-        message = f"sys.exit({exc.code!r}) was called"
-    else:
-        try:
-            message = str(exc)
-        except BaseException:  # noqa: BLE001
-            message = "<unprintable message>"
-    frames = _frames(exc.__traceback__, root)
-    if isinstance(exc, SyntaxError) and exc.filename and root and _is_under(exc.filename, root):
-        frames.append({"file": os.path.relpath(exc.filename, root), "line": exc.lineno or 0,
-                       "function": "<module>", "in_submission": True})
-    return {"type": type(exc).__name__, "message": message[:2000], "stage": stage,
-            "frames": frames,
-            "missing_name": exc.name if isinstance(exc, MissingName) else None}
-
-
-def _definition_frames(namespace: Any, name: str, root: Path | None) -> list[dict[str, Any]]:
-    """Where the exercise's file assigns ``name`` at module level (``chimera = ...``), as a frame."""
-    path = getattr(namespace, "__file__", None)
-    if not path or not root or not _is_under(path, root):
-        return []
-    try:
-        lines = Path(path).read_text(errors="replace").splitlines()
-    except OSError:
-        return []
-    for number, line in enumerate(lines, 1):
-        if line.startswith(name) and line[len(name):].lstrip().startswith(("=", ":")):
-            return [{"file": os.path.relpath(path, root), "line": number, "function": "<module>",
-                     "in_submission": True}]
-    return []
-
-
-class Session:
-    """Objects built from one exercise module, addressed by integer handles."""
-
-    def __init__(self, namespace: Any, root: Path | None) -> None:
-        self.namespace = namespace
-        self.root = root.resolve() if root else None
-        #: whether answers may say where in the module's files a call came from (and quote the line): the
-        #: student's side only; the reference's lines must never reach an answer (a release records them)
-        self.locate = True
-        self.objects: dict[int, Any] = {}
-        self.counters: dict[str, int] = {}
-        self._numbers: dict[tuple[str, int], int] = {}
-        self._kept: list[Any] = []
-
-    def number(self, kind: str, key: int, keep: Any) -> int:
-        """A small number for an object or storage, stable for the whole session
-        (``keep`` is held so that its id or address cannot be reused)."""
-        ident = (kind, key)
-        if ident not in self._numbers:
-            self._numbers[ident] = len(self._numbers)
-            self._kept.append(keep)
-        return self._numbers[ident]
-
-    # -- dispatch ---------------------------------------------------------
-    def run(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
-        """Run ``op``; returns its answer, or ``{"error": ...}`` if student code raised."""
-        try:
-            return OPS[op](self, **args)
-        except StudentCodeError as err:
-            error = describe_error(err.exc, self.root, err.stage)
-            if isinstance(err.exc, NotCallableName):
-                error["frames"] += _definition_frames(self.namespace, err.exc.name, self.root)
-            return {"error": error}
-
-    @contextlib.contextmanager
-    def student(self, stage: str) -> Iterator[None]:
-        """Everything inside runs the exercise's code: its exceptions are the student's."""
-        try:
-            yield
-        except BaseException as exc:  # noqa: BLE001 - includes SystemExit
-            if isinstance(exc, StudentCodeError):
-                raise
-            raise StudentCodeError(exc, stage) from exc
-
-    def _store(self, obj: Any) -> int:
-        handle = len(self.objects) + 1
-        self.objects[handle] = obj
-        return handle
-
-    def eval_spec(self, node: dict[str, Any]) -> Any:
-        return evaluate(node, namespace=self.namespace, objects=self.objects,
-                        counters=self.counters)
-
-    def _resolve_args(self, args: list[Any]) -> list[Any]:
-        return [self.eval_spec(a["spec"]) if isinstance(a, dict) and "spec" in a else a
-                for a in args]
-
-    def locations(self, obj: Any) -> dict[str, int]:
-        """Line numbers, in the student's file, of the class, ``__init__`` and ``forward``."""
-        out: dict[str, int] = {}
-        cls = obj if inspect.isclass(obj) or inspect.isfunction(obj) else type(obj)
-        targets = {"class": cls, "__init__": getattr(cls, "__init__", None),
-                   "forward": getattr(cls, "forward", None)}
-        for key, target in targets.items():
-            try:
-                path = inspect.getsourcefile(target)
-                if path and self.root and _is_under(path, self.root):
-                    out[key] = inspect.getsourcelines(target)[1]
-                    out.setdefault("file", os.path.relpath(path, self.root))  # type: ignore[arg-type]
-            except (TypeError, OSError):
-                continue
-        return out
-
 
 # -- operations -------------------------------------------------------------
 
@@ -195,8 +53,6 @@ def op_import(session: Session, module: str) -> dict[str, Any]:
 
 
 def op_build(session: Session, spec: dict[str, Any], seed: int) -> dict[str, Any]:
-    from grader.sandbox.ops_params import uninitialized
-
     _seed(seed)
     with session.student("build"):
         obj = session.eval_spec(spec)
@@ -373,15 +229,16 @@ def op_ping(session: Session) -> dict[str, Any]:
     return {"pid": os.getpid(), "python": sys.version.split()[0]}
 
 
-from grader.sandbox.ops_devices import DEVICE_OPS  # noqa: E402
-from grader.sandbox.ops_files import FILE_OPS  # noqa: E402
-from grader.sandbox.ops_layers import LAYER_OPS  # noqa: E402
-from grader.sandbox.ops_params import PARAM_OPS  # noqa: E402
-from grader.sandbox.ops_notebook import NOTEBOOK_OPS  # noqa: E402
-from grader.sandbox.ops_trace import TRACE_OPS  # noqa: E402
-
-OPS = {**DEVICE_OPS, **FILE_OPS, **LAYER_OPS, **PARAM_OPS, **TRACE_OPS, **NOTEBOOK_OPS,
+OPS: dict[str, Callable[..., dict[str, Any]]] = {
+    **DEVICE_OPS, **FILE_OPS, **LAYER_OPS, **PARAM_OPS, **TRACE_OPS, **NOTEBOOK_OPS,
     "import": op_import, "build": op_build, "describe": op_describe, "state": op_state,
     "assign": op_assign, "forward": op_forward, "backward": op_backward,
     "counters": op_counters, "to": op_to, "value": op_value, "ping": op_ping,
 }
+
+
+class Session(_session.Session):
+    """A session that runs every operation of :data:`OPS` (the worker's, and the reference's in the judge)."""
+
+    def __init__(self, namespace: Any, root: Path | None) -> None:
+        super().__init__(namespace, root, OPS)

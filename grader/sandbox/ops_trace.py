@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import torch
 
-from grader.sandbox.inputs_guard import _student_frame
+from grader.sandbox.inputs_guard import student_frame
 
 if TYPE_CHECKING:
-    from grader.sandbox.ops import Session
+    from grader.sandbox.session import Session
 
 __all__ = ["TRACE_OPS", "op_trace"]
 
@@ -55,7 +55,7 @@ def op_trace(session: "Session", handle: int, args: list[Any], kwargs: dict[str,
             if len(calls) < MAX_CALLS:
                 calls.append({"name": name, "type": type(sub).__name__, "input": _copy(inputs),
                               "output": _copy(output),
-                              "frame": _student_frame(session.root) if session.locate else None})
+                              "frame": student_frame(session.root) if session.locate else None})
         return hook
 
     with session.student("forward"):

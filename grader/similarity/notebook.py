@@ -2,9 +2,11 @@
 
 Cells are joined in order, each after a comment line ``# cell N`` (cells
 counted from 1 over all cells, markdown included, as the grader's feedback
-counts them). Left out, as grading leaves them out: markdown and raw cells,
-cells tagged ``skip-grading``, cells that start with a cell magic (``%%``),
-and line magics, ``!`` shell lines, ``x = !cmd`` and ``obj?`` help lines.
+counts them). Left out exactly what grading leaves out (the run plan of
+:func:`grader.notebooks.cells.plan_notebook`): markdown and raw cells, cells
+tagged ``skip-grading``, cells that start with a cell magic (``%%``), line
+magics, ``!`` shell lines, ``x = !cmd``, ``obj?`` help lines and the
+notebook's own calls of the grader.
 With ``names``, only the cells that define one of them (``def``/``class``
 at the start of a line) are kept, unless none does: a topic notebook holds
 every module of its topic, and an exercise is compared on its own cells.
@@ -26,24 +28,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from typing import Iterable
+
+from grader.notebooks.cells import plan_notebook
 
 __all__ = ["code_cells"]
-
-_SKIPPED_LINE = re.compile(r"^\s*(?:[%!]|[\w.]+\s*=\s*!)|\?\s*$")
-
-
-def _source(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _runs(cell: Any) -> bool:
-    if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-        return False
-    tags = (cell.get("metadata") or {}).get("tags") or []
-    return "skip-grading" not in tags and not _source(cell).lstrip().startswith("%%")
-
 
 def _defines(text: str, names: Iterable[str]) -> bool:
     """Whether ``text`` defines one of ``names`` at the start of a line.
@@ -64,12 +53,11 @@ def code_cells(text: str, names: Iterable[str] = ()) -> str:
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list):
         raise ValueError("not a notebook: no list of cells")
-    kept = [(n, _source(c)) for n, c in enumerate(cells, 1) if _runs(c)]
+    plan = plan_notebook({"cells": [c if isinstance(c, dict) else {} for c in cells]})
+    dropped = {(s.cell, s.line) for s in plan.skipped if s.line}
+    kept = [(c.number, "\n".join(text for i, text in enumerate(c.code.split("\n"), 1)
+                                  if (c.number, i) not in dropped)) for c in plan.runnable]
     names = list(names)
     if names and any(_defines(src, names) for _, src in kept):
         kept = [(n, src) for n, src in kept if _defines(src, names)]
-    parts = []
-    for n, src in kept:
-        lines = [ln for ln in src.splitlines() if not _SKIPPED_LINE.search(ln)]
-        parts.append(f"# cell {n}\n" + "\n".join(lines).rstrip("\n") + "\n")
-    return "".join(parts)
+    return "".join(f"# cell {n}\n" + src.rstrip("\n") + "\n" for n, src in kept)

@@ -24,7 +24,7 @@ from grader.checks.pair import randn
 from grader.compare import Tolerance, compare
 from grader.sandbox.specs import Spec, ex, handle, nn, torch_attr
 
-__all__ = ["BUFFERS_CHECK", "LOST_BUFFERS_HINT"]
+__all__ = ["BUFFERS_CHECK", "LOST_BUFFERS_HINT", "trained_statistics"]
 
 _EXACT = Tolerance(rtol=0.0, atol=0.0)
 _BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
@@ -32,6 +32,17 @@ LOST_BUFFERS_HINT = ("The parameters came back, but BatchNorm's running statisti
                      "`running_var`, `num_batches_tracked`) did not: save `model.state_dict()`, which holds the "
                      "buffers too (not `named_parameters()`), and load it with plain `model.load_state_dict(...)` "
                      "(`strict=False` hides the missing keys).")
+
+
+def trained_statistics(net: torch.nn.Module, bn: torch.nn.Module, *, seed: int, tracked: int) -> dict[str, torch.Tensor]:
+    """Give ``bn`` running statistics unlike a fresh layer's (drawn from ``seed``) and return ``net``'s
+    state: a model as training left it, whose buffers a save and a load must keep."""
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        bn.running_mean.copy_(randn(gen, bn.num_features))
+        bn.running_var.copy_(torch.rand(bn.num_features, generator=gen) + 0.5)
+        bn.num_batches_tracked.fill_(tracked)
+    return {k: v.detach().clone() for k, v in net.state_dict().items()}
 
 
 def _net(c: dict[str, Any]) -> Spec:
@@ -50,13 +61,7 @@ def _buffers(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
     ref = ctx.reference.request("build", spec=spec.node, seed=seed)["handle"]
 
     def prepared(net: torch.nn.Module) -> dict[str, torch.Tensor]:
-        gen = torch.Generator().manual_seed(seed)
-        bn = net[1]
-        with torch.no_grad():
-            bn.running_mean.copy_(randn(gen, case["h"]))
-            bn.running_var.copy_(torch.rand(case["h"], generator=gen) + 0.5)
-            bn.num_batches_tracked.fill_(case["steps"])
-        return {k: v.detach().clone() for k, v in net.state_dict().items()}
+        return trained_statistics(net, net[1], seed=seed, tracked=case["steps"])
 
     state = dict(ctx.reference.derive(ref, "checkpoint: a trained model's state", prepared))
     model = ctx.student.request("build", spec=spec.node, seed=seed)["handle"]

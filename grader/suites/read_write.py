@@ -10,7 +10,6 @@ directory when unpickled unsafely, and the judge looks for it.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable
 
 import torch
@@ -26,7 +25,7 @@ from grader.sandbox.client import StudentError
 from grader.sandbox.codec import Opaque
 from grader.sandbox.specs import Spec, ex, factory, handle, nn, tensor, torch_attr
 from grader.checks.files import code_ran, fresh_path, function_location, short_problem
-from grader.suites.checkpoint_buffers import BUFFERS_CHECK
+from grader.suites.checkpoint_buffers import BUFFERS_CHECK, trained_statistics
 
 __all__ = ["EXERCISES"]
 
@@ -490,11 +489,7 @@ class _Cloned:
 
         def prepared_state(net: torch.nn.Module) -> dict[str, torch.Tensor]:
             if case["arch"] == "batchnorm":  # running statistics that differ from a fresh layer's
-                gen = torch.Generator().manual_seed(seed)
-                bn = net[1]
-                bn.running_mean.copy_(randn(gen, case["h"]))
-                bn.running_var.copy_(torch.rand(case["h"], generator=gen) + 0.5)
-                bn.num_batches_tracked.fill_(7)
+                return trained_statistics(net, net[1], seed=seed, tracked=7)
             return {k: v.detach().clone() for k, v in net.state_dict().items()}
 
         self.state = dict(ctx.reference.derive(self.ref, "clone: net's state", prepared_state))

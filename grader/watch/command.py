@@ -33,9 +33,9 @@ def watch(target: str, submission: Path | None, seed: int | None, timeout: float
 
     server = ForkServer()
     from grader.catalog import select
-    from grader.cli import usage_errors
+    from grader.usage import usage_errors
     from grader.paths import default_submission
-    from grader.release.manifest import run_settings
+    from grader.settings import run_settings
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
     from grader.watch.session import WatchSession, watch_loop

@@ -15,13 +15,15 @@ from grader.checks.base import CheckContext
 from grader.notebooks.places import student_text
 from grader.sandbox.client import StudentError
 from grader.sandbox.specs import ex
+from grader.student_sources import inside_submission
 
 __all__ = ["function_location", "short_problem", "fresh_path", "code_ran"]
 
 
 def function_location(ctx: CheckContext, name: str, needles: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """Where the student's function ``name`` is defined; with ``needles``, the first line of
-    its body that contains one of them (read as text in the judge, never executed)."""
+    its body that contains one of them (read as text in the judge through the guarded reader,
+    never executed)."""
     try:
         built = ctx.student.request("build", spec=getattr(ex, name).node, seed=0)
         loc = ctx.student.request("describe", handle=built["handle"]).get("locations", {})
@@ -29,6 +31,9 @@ def function_location(ctx: CheckContext, name: str, needles: tuple[str, ...] = (
         return None
     if "file" not in loc or "class" not in loc:
         return None
+    if not isinstance(loc["file"], str) or not isinstance(loc["class"], int) \
+            or not inside_submission(ctx.submission_root, loc["file"]):
+        return None  # the worker's answer names a file: only one of the submission is read (guarded)
     where = {"file": loc["file"], "line": loc["class"]}
     if needles:
         line = _body_line(student_text(ctx.submission_root, loc["file"]), loc["class"], needles)

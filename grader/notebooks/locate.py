@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.notebooks.cells import Plan, plan_notebook
+from grader.student_sources import MAX_SOURCE_BYTES, SourceRefused, read_student_bytes
 
 __all__ = ["Graded", "MAX_NOTEBOOK_BYTES", "candidates", "locate", "read_plan", "NotebookProblem"]
 
-MAX_NOTEBOOK_BYTES = 1 << 20
+MAX_NOTEBOOK_BYTES = MAX_SOURCE_BYTES
 
 _KINDS = {0: "module", 1: "notebook", 2: "topic notebook"}
 
@@ -99,15 +100,15 @@ def locate(root: Path, exercise_id: str) -> Graded | None:
 
 
 def _guarded_text(root: Path, rel: str) -> str:
-    path = (root / rel).resolve()
-    if root != path and root not in path.parents:
-        raise NotebookProblem(f"{rel} links outside the submission folder; it is not read")
-    if not path.is_file():
-        raise NotebookProblem(f"{rel} is not a regular file")
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise NotebookProblem(f"{rel} is larger than 1 MiB; clear its outputs (Edit > Clear all outputs) "
-                              f"and save it again")
-    return path.read_bytes().decode("utf-8", errors="replace")
+    try:
+        return read_student_bytes(root, rel).decode("utf-8", errors="replace")
+    except SourceRefused as refused:
+        if refused.reason == "outside":
+            raise NotebookProblem(f"{rel} links outside the submission folder; it is not read") from None
+        if refused.reason == "too large":
+            raise NotebookProblem(f"{rel} is larger than 1 MiB; clear its outputs (Edit > Clear all outputs) "
+                                  f"and save it again") from None
+        raise NotebookProblem(f"{rel} is not a regular file") from None
 
 
 def read_plan(root: Path, rel: str) -> Plan:

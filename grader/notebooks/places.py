@@ -27,33 +27,27 @@ from typing import Any
 
 from grader.notebooks.locate import NotebookProblem, read_plan
 from grader.results import Location
+from grader.student_sources import read_student_source
 
 __all__ = ["location", "student_text"]
 
 
-def _inside(root: Path, rel: str) -> Path | None:
-    path = (root / rel).resolve()
-    return path if root in path.parents else None
-
-
 def student_text(root: Path, rel: str) -> str:
-    """The code of ``root/rel`` as the worker numbers its lines ('' when it cannot be read)."""
+    """The code of ``root/rel`` as the worker numbers its lines ('' when it cannot be read); read
+    only through :mod:`grader.student_sources`."""
     root = Path(root).resolve()
     if rel.endswith(".ipynb"):
         try:
             return read_plan(root, rel).flat_source()
         except (NotebookProblem, OSError):
             return ""
-    path = _inside(root, rel)
-    try:
-        return path.read_text(errors="replace") if path else ""
-    except OSError:
-        return ""
+    return read_student_source(root, rel) or ""
 
 
 def location(root: Path, frame: dict[str, Any] | None) -> Location | None:
     """The :class:`Location` of a frame ``{"file": rel, "line": n}`` of the submission, with the
-    line's text quoted; a notebook's virtual line becomes its cell and line."""
+    line's text quoted; a notebook's virtual line becomes its cell and line. The frame comes from
+    the worker: a file outside the submission folder is not read (no line quoted)."""
     if not frame or not frame.get("file") or not frame.get("line"):
         return None
     root, rel, line = Path(root).resolve(), str(frame["file"]), int(frame["line"])

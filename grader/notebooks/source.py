@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from grader.notebooks.locate import MAX_NOTEBOOK_BYTES
+from grader.student_sources import SourceRefused, read_student_bytes
 
 __all__ = ["CheckSource", "from_history", "from_saved", "kernel_source", "notebook_path"]
 
@@ -54,7 +55,11 @@ def from_saved(path: Path) -> CheckSource:
         raise FileNotFoundError(f"{path} is not a saved notebook (.ipynb file)")
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise ValueError(f"{path} is larger than 1 MiB: clear its outputs and save it again")
-    data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    try:  # the guarded reader: regular file, at most 1 MiB, opened without following a swapped-in link
+        raw = read_student_bytes(path.parent, path.name)
+    except SourceRefused as refused:
+        raise ValueError(f"{path} is not read: {refused}") from None
+    data = json.loads(raw.decode("utf-8", errors="replace"))
     saved = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M:%S")
     label = f"the saved notebook {path} (saved at {saved}; save it first to grade your latest edits)"
     return CheckSource("saved notebook", label, data, name=path.name)

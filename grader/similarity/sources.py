@@ -4,10 +4,10 @@ For an exercise ``<topic>/<module>`` the first of ``<topic>/<module>.py``,
 ``<topic>/<module>.ipynb`` and ``<topic>.ipynb`` that exists is read (the
 order grading uses); of a notebook, only the code cells (see
 :mod:`grader.similarity.notebook`). Files are read as text and never
-imported. A folder is read file by file: only regular files inside the
-student's folder, no link followed (a link anywhere on the way and the file
-is left out), at most :data:`MAX_FILE_BYTES` per file (a larger file is left
-out). A zip is read with the checks grading applies
+imported. A folder is read file by file through the judge's one guarded
+reader (:mod:`grader.student_sources`): only regular files inside the
+student's folder after resolving links, at most :data:`MAX_FILE_BYTES` per
+file (a larger file is left out). A zip is read with the checks grading applies
 (:func:`grader.batch.unpack.read_zip`); a refused archive gives nothing.
 
 Example:
@@ -19,18 +19,17 @@ Example:
 """
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from grader.batch.unpack import Refused, UnpackLimits, normalise, read_zip
 from grader.similarity.notebook import code_cells
+from grader.student_sources import MAX_SOURCE_BYTES, SourceRefused, read_student_bytes
 
 __all__ = ["MAX_FILE_BYTES", "Source", "candidates", "read_sources"]
 
-MAX_FILE_BYTES = 1024**2
+MAX_FILE_BYTES = MAX_SOURCE_BYTES
 
 
 @dataclass(frozen=True)
@@ -54,24 +53,11 @@ def candidates(exercise: str) -> tuple[str, ...]:
 
 
 def _read_in_folder(root: Path, rel: str) -> bytes | None:
-    """The bytes of ``root/rel`` if every step is a real folder or regular file, else None."""
-    path = root
+    """The bytes of ``root/rel`` as the guarded reader gives them, else None."""
     try:
-        for part in rel.split("/"):
-            path = path / part
-            mode = os.lstat(path).st_mode
-            if stat.S_ISLNK(mode):
-                return None
-        if not stat.S_ISREG(mode):
-            return None
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError:
+        return read_student_bytes(root, rel, limit=MAX_FILE_BYTES)
+    except SourceRefused:
         return None
-    return data if len(data) <= MAX_FILE_BYTES else None
 
 
 def _zip_reader(archive: Path, limits: UnpackLimits) -> Callable[[str], bytes | None]:

@@ -29,7 +29,7 @@ from grader import __version__
 from grader.catalog import Exercise
 from grader.engine import GradeOptions, grade
 from grader.paths import project_root
-from grader.release.leaks import Leak, find_leaks
+from grader.release.leaks import Leak, find_leaks, grader_sources
 from grader.release.manifest import EXPECTED_DIR_NAME, MANIFEST_NAME
 from grader.release.notebooks import as_notebook_submission, write_topic_notebooks
 from grader.release.record import Known, record_expected, verdicts
@@ -139,15 +139,8 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
                     if (a.feedback, a.hints) != (b.feedback, b.hints) and not sub.label.endswith("(notebooks)"):
                         report.feedback_differs.append(f"{sub.label} on {result.exercise} :: {a.check}")
     step("looking for solution code in the release")
-    report.leaks = find_leaks(out, solutions=solutions, allowed=[stubs, *_grader_sources(out)])
+    report.leaks = find_leaks(out, solutions=solutions, allowed=[stubs, *grader_sources(out / "grader")])
     return report
-
-
-def _grader_sources(out: Path) -> list[Path]:
-    """The release's grader files that may quote fixes (hints do): all but the stripped declarations,
-    which must hold no solution line of their own."""
-    return [p for p in sorted((out / "grader").rglob("*.py"))
-            if "declarations" not in p.relative_to(out / "grader").parts]
 
 
 def _copy_stubs(stubs: Path, target: Path, exercises: tuple[Exercise, ...]) -> None:

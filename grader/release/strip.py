@@ -3,8 +3,8 @@
 A declaration module holds ``EXERCISE``, ``HIDDEN`` and ``MUTANTS``. The release keeps
 the first and drops the other two, with every top-level definition that only they use
 (a hidden check's helper, the solution lines a mutant's edits quote), found by name:
-a definition goes when nothing that stays refers to it. The rest of the text, comments
-and line numbers of what stays before the first cut, is kept as written.
+a definition goes when nothing that stays refers to it, with the comment lines just
+above it. The rest of the text is kept as written.
 
 Example:
     >>> text = '''EXERCISE = make(_shared)
@@ -14,6 +14,7 @@ Example:
     ...     return _only_hidden
     ... HIDDEN = (_helper, _shared)
     ... _QUOTE = "a solution line"
+    ... # known-bad submissions
     ... MUTANTS = (_QUOTE,)
     ... '''
     >>> print(strip_declaration(text), end="")
@@ -69,6 +70,8 @@ def strip_declaration(text: str) -> str:
     for i in removed:
         node = body[i]
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        while first > 1 and lines[first - 2].lstrip().startswith("#"):  # its comment goes with it
+            first -= 1
         drop.update(range(first - 1, node.end_lineno or node.lineno))
     out = "".join(line for n, line in enumerate(lines) if n not in drop)
     return out.rstrip("\n") + "\n" if out.strip() else ""

@@ -1,11 +1,13 @@
 """What exercises exist: id, title, file, checks and points.
 
-Each topic declares its exercises in ``grader/suites/<topic>.py`` as a module
-level ``EXERCISES`` list; adding an exercise needs nothing else. Hidden checks
-(graded by `grade batch` and `grade ci`, not by `grade exercise`) are declared
-apart, in ``grader/hidden/<topic>.py`` as a ``HIDDEN`` dict from exercise id to
-checks: the catalog appends them to their exercise, marked ``hidden``, and a
-student release leaves that package out.
+Each exercise is declared in one module,
+``grader/tracks/pytorch/declarations/<topic>/<name>.py``: its ``EXERCISE`` (id,
+title, public checks and points, known-mistake hints inside the checks), its
+``HIDDEN`` checks (graded by `grade batch` and `grade ci`, not by `grade
+exercise`; the catalog appends them to the exercise, marked ``hidden``) and its
+``MUTANTS`` (known-bad submissions, see :mod:`grader.mutants`). A student release
+strips ``HIDDEN`` and ``MUTANTS`` from those modules. Adding an exercise needs
+its stub, its solution and that module, nothing else.
 
 Example:
     >>> ex = find("model_construction/mlp")
@@ -20,10 +22,12 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Any
 from functools import lru_cache
+from types import ModuleType
 
 from grader.checks.base import Check
 
-__all__ = ["Exercise", "all_exercises", "find", "select", "topics", "UnknownExercise"]
+__all__ = ["Exercise", "all_exercises", "declaration_modules", "find", "mutants_of", "select", "topics",
+           "UnknownExercise", "DECLARATIONS"]
 
 
 class UnknownExercise(KeyError):
@@ -84,20 +88,25 @@ def as_hidden(check: Any) -> Any:
     return dataclasses.replace(check, hidden=True)
 
 
+DECLARATIONS = "grader.tracks.pytorch.declarations"
+
+
 @lru_cache(maxsize=1)
 def all_exercises() -> tuple[Exercise, ...]:
-    """Every exercise of every suite, in suite order."""
-    import grader.suites as suites
-
+    """Every exercise of every declaration module, topic by topic (hidden checks included, last)."""
     found: list[Exercise] = []
-    for info in sorted(pkgutil.iter_modules(suites.__path__), key=lambda i: _TOPIC_ORDER.get(i.name, 99)):
-        module = importlib.import_module(f"grader.suites.{info.name}")
-        for exercise in getattr(module, "EXERCISES", ()):
-            declared = [c.id for c in exercise.checks if is_hidden(c)]
-            if declared:
-                raise ValueError(f"{exercise.id}: checks {declared} are marked hidden in grader/suites/; declare "
-                                 f"hidden checks in grader/hidden/ so that a student release leaves them out")
-            found.append(exercise)
+    hidden: dict[str, tuple[Any, ...]] = {}
+    for module in declaration_modules():
+        exercise = getattr(module, "EXERCISE", None)
+        if not isinstance(exercise, Exercise):
+            raise ValueError(f"{module.__name__} declares no EXERCISE")
+        declared = [c.id for c in exercise.checks if is_hidden(c)]
+        if declared:
+            raise ValueError(f"{exercise.id}: checks {declared} are marked hidden in EXERCISE; declare hidden "
+                             f"checks in the module's HIDDEN, which a student release leaves out")
+        found.append(exercise)
+        hidden[exercise.id] = tuple(getattr(module, "HIDDEN", ()))
+    found, hidden = _with_legacy(found, hidden)  # TRANSITIONAL: removed once every topic is converted
     ids = [e.id for e in found]
     if len(set(ids)) != len(ids):
         raise ValueError(f"an exercise id is declared twice: {ids}")
@@ -108,30 +117,70 @@ def all_exercises() -> tuple[Exercise, ...]:
         listed = release.info["exercises"]                      # and the public checks it was built with
         return tuple(dataclasses.replace(e, checks=tuple(c for c in e.checks if c.id in listed[e.id]))
                      for e in found if e.id in listed)
-    hidden = _hidden_checks()
-    unknown = sorted(set(hidden) - set(ids))
-    if unknown:
-        raise ValueError(f"grader/hidden/ declares checks for unknown exercises: {unknown}")
-    return tuple(dataclasses.replace(e, checks=e.checks + tuple(as_hidden(c) for c in hidden.get(e.id, ())))
+    return tuple(dataclasses.replace(e, checks=e.checks + tuple(as_hidden(c) for c in hidden[e.id]))
                  for e in found)
 
 
-def _hidden_checks() -> dict[str, list[Any]]:
-    """Every ``HIDDEN`` declaration of ``grader/hidden/`` (absent from a student release)."""
+def _with_legacy(found: list[Exercise], hidden: dict[str, tuple[Any, ...]]) -> tuple[list[Exercise], dict]:
+    """TRANSITIONAL: exercises still declared in grader/suites (+ grader/hidden), by topic order."""
     try:
-        import grader.hidden as hidden
+        import grader.suites as suites
     except ModuleNotFoundError:
-        return {}
-    out: dict[str, list[Any]] = {}
-    for info in sorted(pkgutil.iter_modules(hidden.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"grader.hidden.{info.name}")
-        for exercise_id, checks in getattr(module, "HIDDEN", {}).items():
-            out.setdefault(exercise_id, []).extend(checks)
+        return found, hidden
+    legacy: list[Exercise] = []
+    for info in pkgutil.iter_modules(suites.__path__):
+        module = importlib.import_module(f"grader.suites.{info.name}")
+        legacy += list(getattr(module, "EXERCISES", ()))
+    try:
+        import grader.hidden as hidden_pkg
+        for info in pkgutil.iter_modules(hidden_pkg.__path__):
+            module = importlib.import_module(f"grader.hidden.{info.name}")
+            for exercise_id, checks in getattr(module, "HIDDEN", {}).items():
+                hidden[exercise_id] = hidden.get(exercise_id, ()) + tuple(checks)
+    except ModuleNotFoundError:
+        pass
+    for e in legacy:
+        hidden.setdefault(e.id, ())
+    topics = list(importlib.import_module(DECLARATIONS).TOPICS)
+    merged = sorted(found + legacy, key=lambda e: (topics.index(e.topic) if e.topic in topics else 99))
+    return merged, hidden
+
+
+def declaration_modules(package: str = DECLARATIONS) -> list[ModuleType]:
+    """The declaration module of every exercise: ``<package>.<topic>.<name>``, in the chapter's
+    topic order, and in each topic the order its ``__init__`` lists in ``ORDER`` (others after,
+    by name). Each module holds one ``EXERCISE``, and may hold ``HIDDEN`` and ``MUTANTS``.
+
+    Example:
+        >>> [m.__name__.rsplit(".", 2)[-2:] for m in declaration_modules()][0]
+        ['model_construction', 'mlp']
+    """
+    root = importlib.import_module(package)
+    order = tuple(getattr(root, "TOPICS", ()))
+    topic_names = sorted((i.name for i in pkgutil.iter_modules(root.__path__) if i.ispkg),
+                         key=lambda name: (order.index(name) if name in order else len(order), name))
+    out = []
+    for topic in topic_names:
+        pkg = importlib.import_module(f"{package}.{topic}")
+        order = tuple(getattr(pkg, "ORDER", ()))
+        names = sorted((i.name for i in pkgutil.iter_modules(pkg.__path__) if not i.name.startswith("_")),
+                       key=lambda name: (order.index(name) if name in order else len(order), name))
+        out += [importlib.import_module(f"{package}.{topic}.{name}") for name in names]
     return out
 
 
-_TOPIC_ORDER = {"model_construction": 0, "parameters": 1, "lazy_init": 2, "custom_layers": 3,
-                "read_write": 4, "devices": 5}
+def mutants_of(exercise_id: str) -> tuple[Any, ...]:
+    """The mutants declared for ``exercise_id`` (its module's ``MUTANTS``; none in a student release).
+
+    Example:
+        >>> len(mutants_of("model_construction/mlp")) >= 3
+        True
+    """
+    find(exercise_id)  # an unknown id raises UnknownExercise
+    for module in declaration_modules():
+        if module.EXERCISE.id == exercise_id:
+            return tuple(getattr(module, "MUTANTS", ()))
+    return ()
 
 
 def topics() -> tuple[str, ...]:

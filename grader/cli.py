@@ -273,8 +273,8 @@ def new(exercise_id: str, title: str | None, root: Path | None) -> None:
 @click.option("--stubs", type=click.Path(file_okay=False, path_type=Path),
               help="Stubs as students get them (default: the project's exercises/).")
 @click.option("--mutants", type=click.Path(file_okay=False, path_type=Path),
-              help="Known-bad submissions, <topic>/<module>/<slug>.py (default: the project's mutants/, "
-                   "or $GRADE_MUTANTS).")
+              help="Also grade the known-bad submissions kept as module files here, "
+                   "<topic>/<module>/<slug>.py (the mutants each declaration module declares always run).")
 def selftest(target: str, examples_scale: float, seed: int | None, timeout: float, memory_mb: int,
              solutions: Path | None, stubs: Path | None, mutants: Path | None) -> None:
     """Prove TARGET's exercises sound (an exercise id, a topic, or `all`).

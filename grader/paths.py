@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_root", "default_solutions", "default_mutants", "default_submission"]
+__all__ = ["project_root", "default_solutions", "default_submission"]
 
 
 def project_root() -> Path:
@@ -20,14 +20,6 @@ def project_root() -> Path:
 def default_solutions() -> Path:
     """The reference solutions: ``$GRADE_SOLUTIONS`` or ``<project>/solutions``."""
     return Path(os.environ.get("GRADE_SOLUTIONS", project_root() / "solutions")).resolve()
-
-
-def default_mutants() -> Path:
-    """Known-bad submissions for ``grade selftest``: ``$GRADE_MUTANTS`` or ``<project>/mutants``.
-
-    Like ``solutions/``, they hold solution-derived code: never ship them to students.
-    """
-    return Path(os.environ.get("GRADE_MUTANTS", project_root() / "mutants")).resolve()
 
 
 def default_submission() -> Path:

@@ -52,6 +52,14 @@ def grade_dir(pool: WorkerPool) -> Callable[..., RunResult]:
     return run
 
 
+def mutant_source(exercise_id: str, slug: str) -> str:
+    """The text of a declared mutant: the exercise's solution with the mutant's edits made."""
+    from grader.catalog import mutants_of
+
+    mutant = next(m for m in mutants_of(exercise_id) if m.slug == slug)
+    return mutant.apply((ROOT / "solutions" / f"{exercise_id}.py").read_text())
+
+
 def check(run: RunResult, exercise: str, check_id: str) -> CheckResult:
     """The result of one check of a run."""
     for c in run.checks:

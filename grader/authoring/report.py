@@ -65,10 +65,10 @@ def _table(audit: ExerciseAudit) -> Table:
         table.add_row("stub", f"{stub.score:g}/{stub.max_score:g}", _OK + "zero[/]", "")
 
     if not audit.mutants:
-        table.add_row("mutants", "-", _BAD + "none[/]", f"add mutants/{escape(ex.id)}/<slug>.py")
+        table.add_row("mutants", "-", _BAD + "none[/]", "declare MUTANTS in its declaration module")
     for v in audit.mutants:
         label = f"mutant {escape(v.mutant.slug)}"
-        what = f"[dim]{escape(v.mutant.description) or '(no docstring)'}[/]"
+        what = f"[dim]{escape(v.mutant.bug) or '(no docstring)'}[/]"
         score = f"{v.result.score:g}/{v.result.max_score:g}"
         if v.caught:
             table.add_row(label, score, _OK + "caught[/]", f"{_checks_named(v.failed)}\n{what}")
@@ -76,6 +76,8 @@ def _table(audit: ExerciseAudit) -> Table:
             table.add_row(label, score, _BAD + "NOT CAUGHT[/]", what)
         if v.faults:
             table.add_row("", "", _BAD + "grader fault[/]", _checks(v.faults, feedback=True))
+        if v.caught and v.unmet:
+            table.add_row("", "", "[yellow]not as declared[/]", escape("\n".join(v.unmet)))
     if audit.untested:
         table.add_row("untested", "", _BAD + "no mutant fails[/]", ", ".join(escape(c) for c in audit.untested))
     for who, c in audit.faults:

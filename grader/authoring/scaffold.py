@@ -1,4 +1,4 @@
-'''Scaffold a new exercise: a stub, a solution, an example mutant and its check declarations.
+'''Scaffold a new exercise: its three files (a stub, a solution, and its declaration module).
 
 ``scaffold("my_topic/my_layer")`` writes, under the project root:
 
@@ -6,13 +6,13 @@
   with its exact names, raising ``NotImplementedError``);
 - ``solutions/my_topic/my_layer.py``: a working reference (``MyLayer``, a Linear layer and a
   ReLU) so that the exercise is gradable at once;
-- ``mutants/my_topic/my_layer/hard_coded_sizes.py``: a known-bad submission that
-  ``grade selftest`` must see caught;
-- ``grader/suites/my_topic_my_layer.py``: the exercise's declaration (``EXERCISES``) with
-  its public checks, points and a hint;
-- ``grader/hidden/my_topic_my_layer.py``: a hidden check (``HIDDEN``), graded by ``grade batch``
-  and ``grade ci`` only, and left out of a student release (``grader/hidden/__init__.py`` is
-  created too when the project has none).
+- ``grader/tracks/pytorch/declarations/my_topic/my_layer.py``: the exercise's declaration:
+  its ``EXERCISE`` (public checks, points, a known-mistake hint), a ``HIDDEN`` check (graded
+  by ``grade batch`` and ``grade ci`` only; a student release strips it) and its ``MUTANTS``
+  (known-bad submissions, as small changes to the solution, that ``grade selftest`` must see
+  caught; a student release strips them too).
+
+A new topic also gets the declarations' ``<topic>/__init__.py`` (a package docstring).
 
 Every file is a starting point to edit; `grade selftest my_topic/my_layer` passes on the
 scaffold as written.
@@ -36,6 +36,8 @@ from pathlib import Path
 
 __all__ = ["ScaffoldError", "Scaffold", "parse_exercise_id", "class_name", "plan", "scaffold"]
 
+#: Where the declaration modules are, relative to the project root.
+DECLARATIONS_DIR = "grader/tracks/pytorch/declarations"
 _PART = re.compile(r"[a-z][a-z0-9_]*\Z")
 #: Folder names of the project: a topic of that name would be confusing, or shadow them on sys.path.
 _RESERVED = {"all", "grader", "exercises", "solutions", "mutants", "tests", "reports", "benchmarks", "tools"}
@@ -83,8 +85,7 @@ class Scaffold:
 
 
 def plan(exercise_id: str, *, title: str | None = None) -> Scaffold:
-    """The files of a new exercise, not yet written (the hidden check in ``grader/hidden/``: the
-    catalog refuses ``hidden=True`` in ``grader/suites/``, which a student release ships)."""
+    """The three files of a new exercise, not yet written."""
     topic, name = parse_exercise_id(exercise_id)
     title = (title or f"{class_name(name)}: a Linear layer followed by a ReLU").strip()
     if not title or "\n" in title or '"""' in title or "\\" in title:
@@ -95,10 +96,8 @@ def plan(exercise_id: str, *, title: str | None = None) -> Scaffold:
     files = {
         f"exercises/{topic}/{name}.py": _STUB.format(**fields),
         f"solutions/{topic}/{name}.py": _SOLUTION.format(**fields),
-        f"mutants/{topic}/{name}/hard_coded_sizes.py": _MUTANT.format(**fields),
+        f"{DECLARATIONS_DIR}/{topic}/{name}.py": _DECLARATION.format(**fields),
     }
-    files[f"grader/suites/{topic}_{name}.py"] = _SUITE.format(**fields, hidden_note=_HIDDEN_NOTE_APART.format(**fields))
-    files[f"grader/hidden/{topic}_{name}.py"] = _HIDDEN.format(**fields)
     return Scaffold(exercise_id=exercise_id, title=title, files=files)
 
 
@@ -111,9 +110,10 @@ def scaffold(exercise_id: str, *, root: Path, title: str | None = None,
     """
     root = root.resolve()
     made = plan(exercise_id, title=title)
-    if not (root / "grader" / "hidden" / "__init__.py").is_file():  # a project without hidden checks so far
-        made.files["grader/hidden/__init__.py"] = '"""Hidden checks: graded by `grade batch` and `grade ci` only."""\n'
     topic = exercise_id.split("/")[0]
+    if not (root / DECLARATIONS_DIR / topic / "__init__.py").is_file():  # a new topic: its package too
+        made.files[f"{DECLARATIONS_DIR}/{topic}/__init__.py"] = f'"""Exercise declarations of the topic {topic}."""\n'
+
     if exercise_id in known_ids:
         raise ScaffoldError(f"exercise {exercise_id!r} is already in the catalog")
     known_topics = {i.split("/")[0] for i in known_ids}
@@ -208,36 +208,15 @@ class {cls}(nn.Module):
         return F.relu(self.linear(X))
 '''
 
-_MUTANT = '''"""Hard-coded sizes: `nn.Linear(4, 3)` whatever the arguments say.
-
-Known-bad submission (a mutant) of {id}: `grade selftest` checks that at least
-one check fails on it. Derived from the reference solution: never give it to students.
-Add one file like this per classic mistake, so that every check fails on at least one.
-"""
-import torch
-from torch import nn
-from torch.nn import functional as F
-
-
-class {cls}(nn.Module):
-    def __init__(self, in_features: int = 4, out_features: int = 3):
-        super().__init__()
-        self.linear = nn.Linear(4, 3)
-
-    def forward(self, X: torch.Tensor) -> torch.Tensor:
-        return F.relu(self.linear(X))
-'''
-
-_HIDDEN_NOTE_APART = '''
-# A hidden check (graded by `grade batch` and `grade ci`, not shown by `grade exercise`) is
-# declared apart, in grader/hidden/{suite}.py, so that a student release leaves it out.
-'''
-
-_SUITE = '''"""Checks of {id}: {title}.
+_DECLARATION = '''"""{id}: {title}.
 
 Scaffolded by `grade new`: edit the builds, the drawn sizes, the checks and their points,
-then run `grade selftest {id}`. The check kinds are in grader/checks/ (Forward, Names,
-Gradients, Custom, Initialization, Device, WithHints ...).
+the hidden check and the mutants, then run `grade selftest {id}`. The check kinds are in
+grader/checks/ (Forward, Names, Gradients, Custom, Initialization, Device, WithHints ...).
+
+Example:
+    >>> EXERCISE.id
+    '{id}'
 """
 from __future__ import annotations
 
@@ -246,6 +225,7 @@ from typing import Any
 from grader.catalog import Exercise
 from grader.checks import Forward, Gradients, Mistake, Names
 from grader.checks.draw import batch, cases, matrix_input, width
+from grader.mutants import Mutant
 from grader.sandbox.specs import Spec, ex
 
 # The sizes every check draws (hypothesis shrinks a failure to the smallest case), and the
@@ -259,8 +239,8 @@ def _build(c: dict[str, Any]) -> Spec:
     worker, and from the reference solution in the judge."""
     return ex.{cls}(c["i"], c["o"])
 
-{hidden_note}
-EXERCISES = [Exercise(id="{id}", title={title_repr}, checks=(
+
+EXERCISE = Exercise(id="{id}", title={title_repr}, checks=(
     # points=...: what each check is worth; the exercise is worth their sum.
     Names(points=1, build=_build, cases=_sizes, defaults=_DEFAULTS),
     # A Mistake is a known wrong answer computed on the reference object `m`: when the student's
@@ -268,22 +248,23 @@ EXERCISES = [Exercise(id="{id}", title={title_repr}, checks=(
     Forward(points=2, build=_build, inputs=matrix_input("i"), cases=_sizes, defaults=_DEFAULTS, mistakes=(
         Mistake("Your output equals `linear(X)`: the ReLU after `linear` is missing.", lambda m, X: m.linear(X)),
     )),
-))]
-'''
+))
 
-_HIDDEN = '''"""Hidden checks of {id}: graded by `grade batch` and `grade ci`, never by `grade exercise`.
-
-Example:
-    >>> sorted(HIDDEN)
-    ['{id}']
-"""
-from __future__ import annotations
-
-from grader.checks import Gradients
-from grader.checks.draw import matrix_input
-from grader.suites.{suite} import _DEFAULTS, _build, _sizes
-
-HIDDEN = {{"{id}": (
+# Hidden checks: graded by `grade batch` and `grade ci`, never by `grade exercise`; a student
+# release strips HIDDEN (and whatever only it uses) from this module.
+HIDDEN = (
     Gradients(points=1, build=_build, inputs=matrix_input("i"), cases=_sizes, defaults=_DEFAULTS),
-)}}
+)
+
+# Known-bad submissions, each a small change to the solution: the checks it must fail, with words
+# their feedback must contain. `grade selftest` grades them; a student release strips MUTANTS.
+# Add one per classic mistake, so that every check fails on at least one.
+MUTANTS = (
+    Mutant("hard_coded_sizes", "Hard-coded sizes: `nn.Linear(4, 3)` whatever the arguments say.",
+           edits=[("nn.Linear(in_features, out_features)", "nn.Linear(4, 3)")],
+           fails={{"names": "Shape of linear.weight"}}),
+    Mutant("missing_relu", "No ReLU after `linear`.",
+           edits=[("return F.relu(self.linear(X))", "return self.linear(X)")],
+           fails={{"forward": "the ReLU after `linear` is missing"}}, passes=["names"]),
+)
 '''

@@ -1,8 +1,9 @@
 """Prove an exercise set sound: solutions score full, stubs score zero, every check catches a mutant.
 
-A *mutant* is a known-bad submission kept beside the solutions, in
-``mutants/<topic>/<module>/<slug>.py``: a complete module file whose first
-docstring line says what the bug is. Each mutant is graded in a temporary
+A *mutant* is a known-bad submission, declared in the exercise's declaration
+module (``MUTANTS``, see :mod:`grader.mutants`) as a small change to its
+solution; ``grade selftest --mutants DIR`` adds whole module files kept in
+``DIR/<topic>/<module>/<slug>.py``. Each mutant is graded in a temporary
 submission folder holding a copy of every solution file, with the mutant in
 place of its exercise's file (so that a module importing a sibling finds the
 sibling's reference). For every exercise :func:`run_selftest` grades, with
@@ -11,15 +12,17 @@ hidden checks included:
 - the reference solution: every check must pass;
 - the stub (the file in ``exercises/``, as students get it): no check may give points;
 - each mutant: the checks it fails; a mutant that fails none is *not caught*;
+  where its declaration says which checks it must fail (and with which words) or
+  pass, a verdict that differs is listed too (*unmet*, a warning: drawn cases
+  vary with the seed);
 
 and a check that no mutant fails is *untested*. A grader fault (a check ending
 in ``error``) anywhere is a defect too.
 
 Example:
     >>> from grader.catalog import select
-    >>> from grader.paths import default_mutants
-    >>> [m.slug for m in find_mutants(default_mutants(), select("model_construction/mlp")[0])]  # doctest: +SKIP
-    ['hidden_through_data', 'missing_relu', 'out_instead_of_output']
+    >>> [m.slug for m in find_mutants(None, select("model_construction/mlp")[0])][:2]
+    ['missing_relu', 'out_instead_of_output']
     >>> report = run_selftest(select("model_construction/mlp"), seed=1)                         # doctest: +SKIP
     >>> report.sound, report.audits[0].untested                                                  # doctest: +SKIP
     (True, ())
@@ -36,45 +39,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader.catalog import Exercise
+from grader.catalog import Exercise, mutants_of
 from grader.engine import GradeOptions, grade, new_seed
 from grader.notebooks.cells import cell_source
 from grader.notebooks.locate import locate
-from grader.paths import default_mutants, default_solutions, project_root
+from grader.mutants import Mutant
+from grader.paths import default_solutions, project_root
 from grader.results import CheckResult, ExerciseResult, Status
 from grader.sandbox.client import WorkerPool
 
 __all__ = ["Mutant", "MutantVerdict", "ExerciseAudit", "SelftestReport", "find_mutants", "stray_mutants",
-           "run_selftest", "default_stubs"]
+           "run_selftest", "default_stubs", "unmet", "check_text"]
 
 
 def default_stubs() -> Path:
     """The stubs students get: ``<project>/exercises``."""
     return (project_root() / "exercises").resolve()
-
-
-@dataclass(frozen=True)
-class Mutant:
-    """One known-bad submission of ``exercise``: ``<mutants>/<exercise id>/<slug>.py``."""
-
-    exercise: str
-    slug: str
-    path: Path
-    description: str
-
-    @classmethod
-    def read(cls, exercise: str, path: Path) -> "Mutant":
-        return cls(exercise=exercise, slug=path.stem, path=path, description=first_docstring_line(path))
-
-    def submission(self, solutions: Path, folder: Path) -> Path:
-        """Make ``folder`` a submission: a copy of every solution, with this mutant in place of its
-        exercise's file (so a module that imports a sibling gets the sibling's reference)."""
-        shutil.copytree(solutions, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        target = folder / f"{self.exercise}{self.path.suffix}"  # a notebook mutant: the .py must go, or it wins
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (folder / f"{self.exercise}.py").unlink(missing_ok=True)
-        shutil.copyfile(self.path, target)
-        return folder
 
 
 def first_docstring_line(path: Path) -> str:
@@ -98,22 +78,71 @@ def first_docstring_line(path: Path) -> str:
     return doc.strip().splitlines()[0].strip() if doc and doc.strip() else ""
 
 
-def find_mutants(root: Path, exercise: Exercise) -> tuple[Mutant, ...]:
-    """The mutants of ``exercise`` under ``root``, sorted by slug (hidden files and ``_*`` skipped)."""
-    folder = root / exercise.id
-    if not folder.is_dir():
-        return ()
-    return tuple(Mutant.read(exercise.id, p) for p in sorted([*folder.glob("*.py"), *folder.glob("*.ipynb")])
-                 if p.is_file() and not p.name.startswith((".", "_")))
+def find_mutants(root: Path | None, exercise: Exercise) -> tuple[Mutant, ...]:
+    """The mutants of ``exercise``: those its declaration module declares, then the module files
+    under ``root/<exercise id>/`` when ``root`` is given (sorted by name; hidden and ``_*`` files skipped)."""
+    declared = mutants_of(exercise.id)
+    if root is None or not (root / exercise.id).is_dir():
+        return declared
+    files = sorted([*(root / exercise.id).glob("*.py"), *(root / exercise.id).glob("*.ipynb")])
+    return declared + tuple(Mutant.from_file(p, first_docstring_line(p)) for p in files
+                            if p.is_file() and not p.name.startswith((".", "_")))
 
 
-def stray_mutants(root: Path, exercises: tuple[Exercise, ...]) -> tuple[Path, ...]:
+def stray_mutants(root: Path | None, exercises: tuple[Exercise, ...]) -> tuple[Path, ...]:
     """Mutant files under ``root`` that belong to no exercise of ``exercises`` (a renamed or removed one)."""
-    if not root.is_dir():
+    if root is None or not root.is_dir():
         return ()
     known = {e.id for e in exercises}
     return tuple(p for p in sorted(root.glob("*/*/*.py"))
                  if f"{p.parent.parent.name}/{p.parent.name}" not in known and not p.name.startswith((".", "_")))
+
+
+def unmet(mutant: Mutant, result: ExerciseResult) -> tuple[str, ...]:
+    """How ``result`` differs from what ``mutant`` declares (empty when it is as declared).
+
+    Example:
+        >>> from grader.results import CheckResult, ExerciseResult, Status
+        >>> r = ExerciseResult("t/m", "T", (CheckResult("t/m", "forward", "F", Status.FAILED, 0.0, 1.0,
+        ...                                              feedback="no ReLU"),))
+        >>> unmet(Mutant("x", "bug", edits=[("a", "b")], fails={"forward": "ReLU"}), r)
+        ()
+        >>> unmet(Mutant("x", "bug", edits=[("a", "b")], fails={"forward": "tanh"}), r)
+        ("forward: 'tanh' not in its feedback",)
+    """
+    by_id = {c.check: c for c in result.checks}
+    out: list[str] = []
+    for check_id in (*mutant.fails, *mutant.passes, *mutant.absent, *mutant.line_of):
+        if check_id not in by_id:
+            out.append(f"{check_id}: no such check was graded")
+    for check_id in mutant.fails:
+        c = by_id.get(check_id)
+        if c is None:
+            continue
+        text = check_text(c)
+        if c.status is not Status.FAILED or c.score != 0:
+            out.append(f"{check_id}: should fail, got {c.status.value} ({c.score:g}/{c.max_score:g})")
+        out += [f"{check_id}: {needle!r} not in its feedback" for needle in mutant.needles(check_id)
+                if needle not in text]
+    for check_id in mutant.passes:
+        c = by_id.get(check_id)
+        if c is not None and not (c.passed and c.score == c.max_score):
+            out.append(f"{check_id}: should pass, got {c.status.value} ({c.score:g}/{c.max_score:g})")
+    for check_id in mutant.absent:
+        c = by_id.get(check_id)
+        out += [f"{check_id}: {needle!r} should not appear" for needle in mutant.absent_needles(check_id)
+                if c is not None and needle in check_text(c)]
+    for check_id, line in mutant.line_of.items():
+        c = by_id.get(check_id)
+        shown = (c.location.code or "") if c is not None and c.location is not None else ""
+        if c is not None and line not in shown:
+            out.append(f"{check_id}: should point at a line with {line!r}, points at {shown!r}")
+    return tuple(out)
+
+
+def check_text(result: CheckResult) -> str:
+    """Everything a student reads about a check: feedback, failing case, hints."""
+    return "\n".join([result.feedback, result.failing_case, *result.hints])
 
 
 @dataclass(frozen=True)
@@ -130,6 +159,11 @@ class MutantVerdict:
     @property
     def faults(self) -> tuple[CheckResult, ...]:
         return tuple(c for c in self.result.checks if c.status is Status.ERROR)
+
+    @property
+    def unmet(self) -> tuple[str, ...]:
+        """How the verdicts differ from the mutant's declaration (see :func:`unmet`)."""
+        return unmet(self.mutant, self.result)
 
     @property
     def caught(self) -> bool:
@@ -233,8 +267,9 @@ def run_selftest(exercises: tuple[Exercise, ...], *, seed: int | None = None,
                  on_step: Progress | None = None, check_strays: bool = False) -> SelftestReport:
     """Selftest ``exercises``: grade each one's solution, stub and mutants with hidden checks included.
 
-    ``solutions``, ``stubs`` and ``mutants`` default to the project's ``solutions/``
-    (or ``$GRADE_SOLUTIONS``), ``exercises/`` and ``mutants/`` (or ``$GRADE_MUTANTS``).
+    ``solutions`` and ``stubs`` default to the project's ``solutions/`` (or
+    ``$GRADE_SOLUTIONS``) and ``exercises/``; the mutants are the declared ones, plus the
+    module files under ``mutants`` when given.
     One ``pool`` serves every grading (a fresh one is started and closed when none is
     given). ``check_strays`` also lists mutant files of exercises not in the catalog.
     """
@@ -242,7 +277,7 @@ def run_selftest(exercises: tuple[Exercise, ...], *, seed: int | None = None,
     seed = new_seed() if seed is None else seed
     solutions = (solutions or options.solutions or default_solutions()).resolve()
     stubs = (stubs or default_stubs()).resolve()
-    mutants = (mutants or default_mutants()).resolve()
+    mutants = mutants.resolve() if mutants is not None else None
     options = dataclasses.replace(options, include_hidden=True, solutions=solutions)
     step = on_step or (lambda _text: None)
     own_pool = pool is None
@@ -271,7 +306,7 @@ def _catalog() -> tuple[Exercise, ...]:
 
 
 def _audit(exercise: Exercise, *, seed: int, options: GradeOptions, pool: WorkerPool, solutions: Path,
-           stubs: Path, mutants: Path, base: Path, tmp: Path, step: Progress, where: str) -> ExerciseAudit:
+           stubs: Path, mutants: Path | None, base: Path, tmp: Path, step: Progress, where: str) -> ExerciseAudit:
     def one(root: Path, what: str) -> ExerciseResult:
         step(f"{where} {exercise.id}: {what}")
         return grade(root, (exercise,), seed=seed, options=options, pool=pool).exercises[0]
@@ -280,7 +315,7 @@ def _audit(exercise: Exercise, *, seed: int, options: GradeOptions, pool: Worker
     stub = one(stubs, "stub")
     verdicts = []
     for n, mutant in enumerate(find_mutants(mutants, exercise)):
-        folder = mutant.submission(base, tmp / f"{exercise.id.replace('/', '__')}__{n}")
+        folder = mutant.write_submission(exercise.id, base, tmp / f"{exercise.id.replace('/', '__')}__{n}")
         try:
             verdicts.append(MutantVerdict(mutant, one(folder, f"mutant {mutant.slug}")))
         finally:

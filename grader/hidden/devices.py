@@ -15,7 +15,7 @@ from grader.checks.draw import cases
 from grader.compare import compare
 from grader.sandbox.specs import ex, handle
 from grader.suites.devices import _T, _containers, _setup_batch, _tensor_leaf
-from grader.suites.read_write import function_location
+from grader.checks.files import function_location
 
 # tensors and containers only: mutation is about containers, and a to_device that mishandles other values
 # already fails the to_device check

@@ -1,6 +1,7 @@
 """`grade release OUT`: build what students receive, and prove it grades like the full grader.
 
-Steps: copy the grader without ``grader/hidden/``; copy the stubs; record the
+Steps: copy the grader, its declaration modules stripped of their hidden checks and
+mutants (:mod:`grader.release.strip`); copy the stubs; record the
 references' answers while grading the solutions, the stubs and the mutants on
 the public checks; write the manifest, ``pyproject.toml`` and README; then
 replay every one of those submissions against the recordings and compare each
@@ -28,10 +29,11 @@ from grader import __version__
 from grader.catalog import Exercise
 from grader.engine import GradeOptions, grade
 from grader.paths import project_root
-from grader.release.leaks import Leak, find_leaks
+from grader.release.leaks import Leak, find_leaks, grader_sources
 from grader.release.manifest import EXPECTED_DIR_NAME, MANIFEST_NAME
 from grader.release.notebooks import as_notebook_submission, write_topic_notebooks
 from grader.release.record import Known, record_expected, verdicts
+from grader.release.strip import strip_declarations
 from grader.sandbox.client import WorkerPool
 
 __all__ = ["build_release", "ReleaseReport", "ReleaseError"]
@@ -73,7 +75,7 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
     root = project_root()
     solutions = (solutions or root / "solutions").resolve()
     stubs = (stubs or root / "exercises").resolve()
-    mutants = (mutants or root / "mutants").resolve()
+    mutants = mutants.resolve() if mutants is not None else None
     if not solutions.is_dir():
         raise ReleaseError(f"no reference solutions in {solutions}: a release is built from the full project")
     out = out.resolve()
@@ -88,6 +90,8 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
     step("copying the grader and the stubs")
     shutil.copytree(root / "grader", out / "grader", ignore=_SKIP)
     shutil.rmtree(out / "grader" / "hidden", ignore_errors=True)
+    for declarations in (out / "grader" / "tracks").glob("*/declarations"):
+        strip_declarations(declarations)  # no hidden checks, no mutants (solution code) in a release
     _copy_stubs(stubs, out / "exercises", public)
     if notebooks:  # a topic notebook only counts where no <topic>/<module>.py is left
         write_topic_notebooks(stubs, out / "exercises", [e.id for e in public])
@@ -104,7 +108,8 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
         known = [Known("solution", solutions), Known("stub", stubs)]
         for exercise in public:
             for n, mutant in enumerate(find_mutants(mutants, exercise)):
-                folder = mutant.submission(solutions, Path(tmp) / f"{exercise.id.replace('/', '__')}__{n}")
+                folder = mutant.write_submission(exercise.id, solutions,
+                                                 Path(tmp) / f"{exercise.id.replace('/', '__')}__{n}")
                 known.append(Known(f"mutant {exercise.id}/{mutant.slug}", folder, (exercise.id,)))
         if notebooks:  # the same code in notebooks must get the verdicts the folders get
             ids = [e.id for e in public]
@@ -134,7 +139,7 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
                     if (a.feedback, a.hints) != (b.feedback, b.hints) and not sub.label.endswith("(notebooks)"):
                         report.feedback_differs.append(f"{sub.label} on {result.exercise} :: {a.check}")
     step("looking for solution code in the release")
-    report.leaks = find_leaks(out, solutions=solutions, allowed=[stubs, root / "grader"])
+    report.leaks = find_leaks(out, solutions=solutions, allowed=[stubs, *grader_sources(out / "grader")])
     return report
 
 

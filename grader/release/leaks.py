@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-__all__ = ["Leak", "find_leaks", "distinctive_lines"]
+__all__ = ["Leak", "find_leaks", "distinctive_lines", "grader_sources"]
 
 _MIN_LENGTH = 20
 
@@ -50,6 +50,20 @@ def _python_files(roots: Iterable[Path]) -> Iterable[Path]:
             yield root
         elif root.is_dir():
             yield from (p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def grader_sources(grader: Path) -> list[Path]:
+    """The grader's files that may quote fixes (its hints do): all but the exercise declarations,
+    which hold the mutants (solution code) in the project and must hold no solution line in a release.
+
+    Example:
+        >>> from grader.paths import project_root
+        >>> files = grader_sources(project_root() / "grader")
+        >>> any(p.name == "leaks.py" for p in files), any("declarations" in p.parts for p in files)
+        (True, False)
+    """
+    return [p for p in sorted(grader.rglob("*.py"))
+            if "__pycache__" not in p.parts and "declarations" not in p.relative_to(grader).parts]
 
 
 def distinctive_lines(solutions: Path, allowed: Iterable[Path]) -> dict[str, set[str]]:

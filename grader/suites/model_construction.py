@@ -15,37 +15,6 @@ from grader.checks.pair import randn
 from grader.sandbox.client import StudentError
 from grader.sandbox.specs import Spec, ex, factory, nn, shared
 
-# -- mlp ----------------------------------------------------------------------
-
-_mlp_sizes = cases(i=width(), h=width(), o=width(), batch=batch())
-_MLP_DEFAULTS = ({"i": 20, "h": 256, "o": 10, "batch": 2},)
-
-
-def _mlp(c: dict[str, Any]) -> Spec:
-    return ex.MLP(c["i"], c["h"], c["o"])
-
-
-def _mlp_relu_before_hidden(m: torch.nn.Module, X: torch.Tensor) -> Any:
-    # With no negative input, relu(X) == X: this is indistinguishable from "no ReLU at all", whose
-    # hint ("the ReLU between `hidden` and `output` is missing") is true of both; do not claim more.
-    if not bool((X < 0).any()):
-        return None
-    return m.output(m.hidden(F.relu(X)))
-
-
-MLP = Exercise("model_construction/mlp", "A multilayer perceptron as an nn.Module subclass", (
-    Names(points=2, build=_mlp, cases=_mlp_sizes, defaults=_MLP_DEFAULTS),
-    Forward(points=3, build=_mlp, inputs=matrix_input("i"), cases=_mlp_sizes, defaults=_MLP_DEFAULTS, mistakes=(
-        Mistake("Your output equals `output(hidden(X))`: the ReLU between `hidden` and `output` is missing.",
-                lambda m, X: m.output(m.hidden(X))),
-        Mistake("Your output equals `relu(output(relu(hidden(X))))`: there is no ReLU after `output`.",
-                lambda m, X: F.relu(m.output(F.relu(m.hidden(X))))),
-        Mistake("Your output equals `output(hidden(relu(X)))`: the ReLU goes after `hidden`, not before it.",
-                _mlp_relu_before_hidden),
-    )),
-    Gradients(points=1, build=_mlp, inputs=matrix_input("i"), cases=_mlp_sizes, defaults=_MLP_DEFAULTS),
-))
-
 # -- my_sequential --------------------------------------------------------------
 
 
@@ -389,4 +358,4 @@ CONTAINERS = Exercise("model_construction/containers", "Tower and MultiHead: Mod
                       {"i": 4, "heads": {"cls": 3, "reg": 2, "box": 4}, "pick": 2, "batch": 2})),
 ))
 
-EXERCISES = [MLP, MY_SEQUENTIAL, FIXED_HIDDEN_MLP, NEST_MLP, PARALLEL, STACK, CONTAINERS]
+EXERCISES = [MY_SEQUENTIAL, FIXED_HIDDEN_MLP, NEST_MLP, PARALLEL, STACK, CONTAINERS]

@@ -25,7 +25,8 @@ from grader.sandbox.client import StudentError
 from grader.sandbox.codec import Opaque
 from grader.sandbox.specs import Spec, ex, factory, handle, nn, tensor, torch_attr
 from grader.checks.files import code_ran, fresh_path, function_location, short_problem
-from grader.suites.checkpoint_buffers import BUFFERS_CHECK, trained_statistics
+from grader.checks.buffers import BUFFERS_CHECK, trained_statistics
+from grader.checks.tensors import make_tensor, show_tensor
 
 __all__ = ["EXERCISES"]
 
@@ -78,36 +79,6 @@ _objects = st.one_of(
 _io_cases = cases(obj=_objects)
 _IO_DEFAULTS = ({"obj": ("dict", (("w", ("float64", (2, 3))), ("ids", ("int64", (4,))), ("mask", ("bool", (2,)))))},
                 {"obj": ("list", (("float16", (3,)), ("int32", (2, 2))))},)
-
-
-def make_tensor(dtype_name: str, shape: tuple[int, ...], gen: torch.Generator) -> torch.Tensor:
-    """Values of ``dtype`` drawn from the judge's generator: normal floats, signed or
-    unsigned integers, random booleans."""
-    dtype = getattr(torch, dtype_name)
-    if dtype.is_floating_point:
-        return randn(gen, *shape).to(dtype) if shape else randn(gen, 1).reshape(()).to(dtype)
-    if dtype == torch.bool:
-        return torch.randint(0, 2, shape, generator=gen).bool()
-    low = 0 if dtype == torch.uint8 else -1000
-    high = 256 if dtype == torch.uint8 else 1000
-    return torch.randint(low, high, shape, generator=gen, dtype=torch.int64).to(dtype)
-
-
-def show_tensor(t: torch.Tensor) -> str:
-    """A tensor as Python that builds one like it: values when small, a maker call otherwise."""
-    dtype = f"dtype=torch.{str(t.dtype).removeprefix('torch.')}"
-    shape = tuple(t.shape)
-    if t.numel() == 0:
-        return f"torch.empty({shape}, {dtype})"
-    if t.numel() <= 6:
-        values = t.tolist() if not t.is_floating_point() else (torch.round(t.double() * 1e4) / 1e4).tolist()
-        return f"torch.tensor({values}, {dtype})"
-    if t.is_floating_point():
-        return f"torch.randn{shape}.to({dtype.removeprefix('dtype=')})"
-    if t.dtype == torch.bool:
-        return f"torch.rand{shape} < 0.5"
-    low, high = (0, 256) if t.dtype == torch.uint8 else (-1000, 1000)
-    return f"torch.randint({low}, {high}, {shape}, {dtype})"
 
 
 def _io_object(case: dict[str, Any], gen: torch.Generator) -> Any:

@@ -34,12 +34,12 @@ def test_class_names():
 
 def test_the_planned_files_compile():
     made = plan("my_topic/my_layer", title="My layer")
-    assert sorted(made.files) == ["exercises/my_topic/my_layer.py", "grader/hidden/my_topic_my_layer.py",
-                                  "grader/suites/my_topic_my_layer.py",
-                                  "mutants/my_topic/my_layer/hard_coded_sizes.py", "solutions/my_topic/my_layer.py"]
+    declaration = "grader/tracks/pytorch/declarations/my_topic/my_layer.py"
+    assert sorted(made.files) == ["exercises/my_topic/my_layer.py", declaration, "solutions/my_topic/my_layer.py"]
     for rel, text in made.files.items():
         compile(text, rel, "exec")
-    assert "hidden=True" not in made.files["grader/suites/my_topic_my_layer.py"], "refused by the catalog"
+    assert "hidden=True" not in made.files[declaration], "refused by the catalog"
+    assert "HIDDEN = (" in made.files[declaration] and "MUTANTS = (" in made.files[declaration]
 
 
 def test_an_existing_file_is_never_overwritten(tmp_path):
@@ -70,14 +70,14 @@ def test_the_command_refuses_with_exit_2(tmp_path):
 def _project_copy(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("grader", "exercises", "solutions", "mutants"):
+    for name in ("grader", "exercises", "solutions"):
         shutil.copytree(ROOT / name, root / name, ignore=ignore)
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     return root
 
 
 def _grade(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GRADE_SOLUTIONS", "GRADE_MUTANTS")}
+    env = {k: v for k, v in os.environ.items() if k != "GRADE_SOLUTIONS"}
     env["PYTHONPATH"] = str(root)
     return subprocess.run([sys.executable, "-m", "grader.cli", *args], cwd=root, env=env, capture_output=True,
                           text=True, timeout=300)
@@ -87,10 +87,12 @@ def test_a_new_exercise_is_listed_and_passes_selftest_at_once(tmp_path):
     root = _project_copy(tmp_path)
     made = _grade(root, "new", "demo_topic/demo_block", "--title", "Demo block")
     assert made.returncode == 0, made.stdout + made.stderr
-    for rel in ("exercises/demo_topic/demo_block.py", "solutions/demo_topic/demo_block.py",
-                "mutants/demo_topic/demo_block/hard_coded_sizes.py", "grader/suites/demo_topic_demo_block.py"):
+    written = ("exercises/demo_topic/demo_block.py", "solutions/demo_topic/demo_block.py",
+               "grader/tracks/pytorch/declarations/demo_topic/demo_block.py")
+    for rel in written:
         assert (root / rel).is_file(), rel
         assert f"wrote {rel}" in made.stdout
+    assert (root / "grader/tracks/pytorch/declarations/demo_topic/__init__.py").is_file()  # a new topic's package
 
     listed = _grade(root, "list")
     assert listed.returncode == 0, listed.stderr
@@ -100,7 +102,8 @@ def test_a_new_exercise_is_listed_and_passes_selftest_at_once(tmp_path):
     assert tested.returncode == 0, tested.stdout + tested.stderr
     out = " ".join(tested.stdout.split())
     assert "seed 1" in out and "Sound:" in out
-    assert "hard_coded_sizes" in out and "caught" in out and "untested" not in out
+    assert "hard_coded_sizes" in out and "missing_relu" in out and "caught" in out and "untested" not in out
+    assert "not as declared" not in out
 
     again = _grade(root, "new", "demo_topic/demo_block")
     assert again.returncode == 2 and "already in the catalog" in again.stderr

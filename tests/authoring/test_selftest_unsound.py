@@ -18,7 +18,7 @@ from grader.catalog import Exercise, find
 from grader.checks import CheckContext, Custom, Failure
 from grader.cli import main
 from grader.engine import GradeOptions
-from tests.conftest import ROOT
+from tests.conftest import ROOT, mutant_source
 
 MLP = "model_construction/mlp"
 
@@ -34,7 +34,7 @@ def _mutants(tmp_path: Path, *files: tuple[str, str]) -> Path:
 
 def test_mutant_identical_to_the_solution_is_not_caught_and_checks_go_untested(tmp_path):
     solution = (ROOT / "solutions" / f"{MLP}.py").read_text()
-    missing_relu = (ROOT / "mutants" / MLP / "missing_relu.py").read_text()
+    missing_relu = mutant_source(MLP, "missing_relu")
     mutants = _mutants(tmp_path, ("same_as_solution", solution), ("missing_relu", missing_relu))
     result = CliRunner().invoke(main, ["selftest", MLP, "--mutants", str(mutants), "--seed", "1",
                                        "--examples-scale", "0.3"])
@@ -44,7 +44,7 @@ def test_mutant_identical_to_the_solution_is_not_caught_and_checks_go_untested(t
     assert "NOT CAUGHT" in out and "same_as_solution" in out
     full = find(MLP).max_score
     assert f"mutant same_as_solution not caught (scores {full:g}/{full:g})" in out
-    assert "untested (no mutant fails them): names, gradients" in out
+    assert "mutant missing_relu" in out  # declared mutants run too: nothing is untested here
     assert "Not sound" in out and "--seed 1" in out
 
 
@@ -80,7 +80,8 @@ def test_a_check_that_passes_everything_is_untested_and_pays_the_stub(pool, tmp_
     assert "NOT SOUND" in text and "this check fails everything" in text and "gives points" in text
 
 
-def test_a_missing_stub_and_missing_mutants_are_reported(pool, tmp_path):
+def test_a_missing_stub_and_missing_mutants_are_reported(pool, tmp_path, monkeypatch):
+    monkeypatch.setattr("grader.authoring.selftest.mutants_of", lambda exercise_id: ())  # none declared
     stubs = tmp_path / "stubs"
     stubs.mkdir()
     report = run_selftest((find(MLP),), seed=1, options=GradeOptions(examples_scale=0.3), pool=pool,

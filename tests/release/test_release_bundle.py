@@ -12,19 +12,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from grader.catalog import select
-from grader.release.leaks import find_leaks
+from grader.catalog import mutants_of, select
+from grader.release.leaks import find_leaks, grader_sources
 from tests.conftest import ROOT
 
 TOPIC = "model_construction"
 SEED = 11
-MUTANT = ROOT / "mutants" / "model_construction" / "mlp"
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -96,8 +96,19 @@ def test_the_release_holds_stubs_grader_and_recordings_only(bundle):
 
 def test_no_line_of_reference_code_is_inside(bundle):
     out, _ = bundle
-    allowed = [ROOT / "exercises", ROOT / "grader"]
+    allowed = [ROOT / "exercises", *grader_sources(ROOT / "grader")]
     assert find_leaks(out, solutions=ROOT / "solutions", allowed=allowed) == []
+
+
+def test_declarations_in_the_release_hold_no_hidden_check_and_no_mutant(bundle):
+    out, _ = bundle
+    modules = sorted((out / "grader" / "tracks" / "pytorch" / "declarations").rglob("*.py"))
+    assert any(p.name == "mlp.py" for p in modules)
+    for path in modules:
+        text = path.read_text()
+        assert not re.search(r"^(HIDDEN|MUTANTS)\s*=", text, re.M) and "Mutant(" not in text, path
+    # the project's own declarations do hold them: the assertion above can fail
+    assert "MUTANTS = (" in (ROOT / "grader/tracks/pytorch/declarations/model_construction/mlp.py").read_text()
 
 
 def test_the_leak_scan_finds_a_solution_copied_in(bundle, tmp_path):
@@ -117,7 +128,8 @@ def test_installed_release_has_no_reference_code(venv):
     assert package.is_dir()
     assert not (package / "hidden").exists()
     assert not list(site.glob("**/solutions")) and not list(site.glob("**/mutants"))
-    found = find_leaks(package, solutions=ROOT / "solutions", allowed=[ROOT / "exercises", ROOT / "grader"])
+    found = find_leaks(package, solutions=ROOT / "solutions",
+                       allowed=[ROOT / "exercises", *grader_sources(ROOT / "grader")])
     assert found == []
     proc = _run([str(venv / "bin" / "python"), "-c", "import grader; print(grader.__file__)"], cwd=venv,
                 env=_student_env(venv))
@@ -151,10 +163,10 @@ def test_a_buggy_file_gets_the_full_graders_feedback(venv, tmp_path, grade_dir):
     same public checks, the references run live). The release examines the cases hypothesis draws
     when nothing fails, without shrinking: the live run walks the same sequence until its first
     failure, so both fail the same checks; the details may show another failing case."""
-    mutant = sorted(MUTANT.glob("*.py"))[0]
+    mutant = mutants_of(f"{TOPIC}/mlp")[0]
     student = tmp_path / "student"
     shutil.copytree(ROOT / "solutions" / TOPIC, student / "exercises" / TOPIC)
-    shutil.copyfile(mutant, student / "exercises" / TOPIC / "mlp.py")
+    (student / "exercises" / TOPIC / "mlp.py").write_text(mutant.apply((ROOT / "solutions" / TOPIC / "mlp.py").read_text()))
     proc, results = _grade(venv, student, f"{TOPIC}/mlp")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     live = grade_dir(student / "exercises", "model_construction/mlp", seed=SEED)
@@ -163,7 +175,7 @@ def test_a_buggy_file_gets_the_full_graders_feedback(venv, tmp_path, grade_dir):
     got = {t["extra_data"]["check"]: (t["status"], t["score"]) for t in results["tests"]}
     assert got == {k: (("passed" if v[0] == "passed" else "failed"), v[1]) for k, v in expected.items()}
     failed = [k for k, v in expected.items() if v[0] == "failed"]
-    assert failed, f"{mutant.name} should fail a check"
+    assert failed, f"{mutant.slug} should fail a check"
     for check in failed:
         test = next(t for t in results["tests"] if t["extra_data"]["check"] == check)
         assert expected[check][2].splitlines()[0] in test["output"]

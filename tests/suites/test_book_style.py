@@ -10,7 +10,7 @@ from grader.catalog import select
 from grader.engine import GradeOptions, grade
 from grader.results import RunResult, Status
 from grader.sandbox.client import WorkerPool
-from tests.conftest import ROOT, check, expect, text_of
+from tests.conftest import ROOT, check, expect, text_of, mutant_source
 
 BOOK = ROOT / "tests" / "fixtures" / "book_style"
 
@@ -82,7 +82,7 @@ def test_init_functions_sharing_a_fault_are_all_named(book_run: RunResult) -> No
 
 
 def test_lazy_linear_mlp_loses_only_names(grade_files) -> None:
-    source = (ROOT / "mutants" / "model_construction" / "mlp" / "lazy_linear.py").read_text()
+    source = mutant_source("model_construction/mlp", "lazy_linear")
     run = grade_files({"model_construction/mlp.py": source}, "model_construction/mlp")
     expect(run, "model_construction/mlp",
            {"names": ["`hidden`, `output` are nn.LazyLinear: nn.LazyLinear infers the input width at the first "
@@ -158,7 +158,7 @@ def test_a_missing_load_is_not_told_it_refused_files(grade_files) -> None:
 
 
 def test_no_matched_by_position_note_when_the_names_match(grade_files) -> None:
-    body = (ROOT / "mutants" / "parameters" / "tying" / "tanh.py").read_text()
+    body = mutant_source("parameters/tying", "tanh")
     run = grade_files({"parameters/tying.py": body}, "parameters/tying")
     expect(run, "parameters/tying", {"forward": ["Tensors are not close"]},
            absent={"forward": ["matched by position"]})

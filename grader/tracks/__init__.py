@@ -1,0 +1,1 @@
+"""Tracks: one framework each (PyTorch today), behind the framework-neutral worker core."""

@@ -1,0 +1,1 @@
+"""The PyTorch track: its exercise declarations (and, in time, its worker operations)."""

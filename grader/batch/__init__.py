@@ -13,7 +13,7 @@ wrapper over :func:`run_batch`. The package, one concept a module:
 - :mod:`~grader.batch.store`: the output folder, written atomically;
 - :mod:`~grader.batch.summarise`, :mod:`~grader.batch.stats`,
   :mod:`~grader.batch.gradebook`: records, class statistics, ``grades.csv``
-  and ``summary.json`` (the HTML page is :mod:`grader.render.class_report`);
+  and ``summary.json`` (the HTML page is :mod:`grader.batch.class_report`);
 - :mod:`~grader.batch.progress`: progress bar or plain lines.
 
 Example:

@@ -25,7 +25,7 @@ from grader.batch.stats import ClassStats
 from grader.render._format import fmt_points
 
 if TYPE_CHECKING:
-    from grader.similarity import SimilarityReport
+    from grader.batch.similarity import SimilarityReport
 
 __all__ = ["grades_csv", "summary_dict", "safe_cell"]
 

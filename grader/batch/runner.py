@@ -33,7 +33,7 @@ from grader.batch.unpack import UnpackLimits
 from grader.sandbox.limits import Limits
 
 if TYPE_CHECKING:
-    from grader.similarity import SimilarityReport
+    from grader.batch.similarity import SimilarityReport
 
 __all__ = ["BatchResult", "run_batch"]
 
@@ -113,7 +113,7 @@ def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: 
     ``force`` grades again students whose stored results are still valid;
     ``executor`` defaults to :class:`LocalExecutor` with all cores.
     ``similarity`` compares the students' code for the class report
-    (:mod:`grader.similarity`; refused students are left out).
+    (:mod:`grader.batch.similarity`; refused students are left out).
     Raises :class:`BatchUsageError` before grading anything if the batch
     cannot start; a bad submission or a grader fault never stops it.
     """
@@ -160,7 +160,7 @@ def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: 
                          workers=tuple(workers))
     report = None
     if similarity:
-        from grader.similarity import class_similarity
+        from grader.batch.similarity import class_similarity
 
         graded = {r.student for r in ordered if r.status != REFUSED}
         report = class_similarity([(e.student, e.path, e.kind) for e in found.entries if e.student in graded],
@@ -171,7 +171,7 @@ def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: 
 
 def _write_class_files(result: BatchResult, store: OutputStore, settings: BatchSettings,
                        exercises: list[dict[str, Any]], started: str, similarity: "SimilarityReport | None") -> None:
-    from grader.render.class_report import render_class_report
+    from grader.batch.class_report import render_class_report
 
     stats = class_stats(result.records)
     generated = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()

@@ -51,11 +51,11 @@ def _templates_dir() -> str:
     return str(Path(__file__).resolve().parent / "templates")
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     """A fresh Jinja2 environment with autoescaping on.
 
     Example:
-        >>> _environment().autoescape
+        >>> environment().autoescape
         True
     """
     env = jinja2.Environment(
@@ -103,7 +103,7 @@ def render_html(run: RunResult) -> str:
         for i, ex in enumerate(run.exercises)
     ]
     checks = run.checks
-    return _environment().get_template(_TEMPLATE).render(
+    return environment().get_template(_TEMPLATE).render(
         run=run,
         exercises=exercises,
         n_checks=len(checks),

@@ -152,7 +152,7 @@ SIMILAR_STUDENTS = ("ann", "bob", "eve", "ivy", "jon", "kim")
 def make_similar_class(root: Path) -> Path:
     """ann (reference), bob (stub), eve.zip (refused), ivy (own style), jon (ivy renamed and reordered),
     kim (ivy as a notebook, comments changed)."""
-    from tests.similarity.sequential_class import as_notebook
+    from tests.batch.similarity.sequential_class import as_notebook
 
     root.mkdir(parents=True, exist_ok=True)
     _folder(root, "ann", MLP)

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.similarity import Settings, compare_exercise
-from grader.similarity import classwide, compare
-from grader.similarity.classwide import boilerplate_for
+from grader.batch.similarity import Settings, compare_exercise
+from grader.batch.similarity import classwide, compare
+from grader.batch.similarity.classwide import boilerplate_for
 from tests.conftest import ROOT
-from tests.similarity.sequential_class import (COMMENTS_ONLY, INDEPENDENT, ORIGINAL, RENAMED_REORDERED, STUB)
+from tests.batch.similarity.sequential_class import (COMMENTS_ONLY, INDEPENDENT, ORIGINAL, RENAMED_REORDERED, STUB)
 
 EXERCISE = "model_construction/my_sequential"
 BOILERPLATE = boilerplate_for(EXERCISE)
@@ -61,8 +61,8 @@ def test_the_stub_and_the_reference_are_never_similar() -> None:
 
 def test_scores_do_not_depend_on_the_process() -> None:
     """Unlike Python's salted hash(), the fingerprints are the same in every process."""
-    code = ("from tests.similarity.sequential_class import *; from grader.similarity import compare_exercise;"
-            "from grader.similarity.classwide import boilerplate_for;"
+    code = ("from tests.batch.similarity.sequential_class import *; from grader.batch.similarity import compare_exercise;"
+            "from grader.batch.similarity.classwide import boilerplate_for;"
             "b = boilerplate_for('model_construction/my_sequential');"
             "print([(p.a, p.b, p.score) for p in compare_exercise('e', {**INDEPENDENT, 'o': ORIGINAL, "
             "'c': RENAMED_REORDERED}, boilerplate=b)])")

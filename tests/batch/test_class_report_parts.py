@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from grader.batch.stats import CheckStats
-from grader.render.pass_rate_chart import pass_rate_chart as chart
-from grader.render.similarity_view import split_marked
+from grader.batch.pass_rate_chart import pass_rate_chart as chart
+from grader.batch.similarity_view import split_marked
 
 
 def _check(name: str, passed: int, failed: int) -> CheckStats:

@@ -30,12 +30,12 @@ from grader.batch.model import StudentRecord
 from grader.batch.stats import ClassStats
 from grader.render._atomic import atomic_write_text
 from grader.render._format import fmt_points
-from grader.render.html import _environment
-from grader.render.pass_rate_chart import pass_rate_chart
-from grader.render.similarity_view import pair_views
+from grader.render.html import environment
+from grader.batch.pass_rate_chart import pass_rate_chart
+from grader.batch.similarity_view import pair_views
 
 if TYPE_CHECKING:
-    from grader.similarity import SimilarityReport
+    from grader.batch.similarity import SimilarityReport
 
 __all__ = ["render_class_report", "write_class_report"]
 
@@ -92,7 +92,7 @@ def render_class_report(records: Sequence[StudentRecord], stats: ClassStats, *, 
     ``exercises``: ``{"id", "title", "max_score"}`` in catalog order (the table's columns);
     ``similarity``: the similar pairs (None: not computed, the section says so)."""
     ids = [e["id"] for e in exercises]
-    env = _environment()
+    env = environment()
     env.filters["pct"] = lambda v: f"{100 * v:.0f}%"
     env.filters["report_href"] = _report_href
     return env.get_template(_TEMPLATE).render(

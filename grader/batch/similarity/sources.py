@@ -3,7 +3,7 @@
 For an exercise ``<topic>/<module>`` the first of ``<topic>/<module>.py``,
 ``<topic>/<module>.ipynb`` and ``<topic>.ipynb`` that exists is read (the
 order grading uses); of a notebook, only the code cells (see
-:mod:`grader.similarity.notebook`). Files are read as text and never
+:mod:`grader.batch.similarity.notebook`). Files are read as text and never
 imported. A folder is read file by file through the judge's one guarded
 reader (:mod:`grader.student_sources`): only regular files inside the
 student's folder after resolving links, at most :data:`MAX_FILE_BYTES` per
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from grader.batch.unpack import Refused, UnpackLimits, normalise, read_zip
-from grader.similarity.notebook import code_cells
+from grader.batch.similarity.notebook import code_cells
 from grader.student_sources import MAX_SOURCE_BYTES, SourceRefused, read_student_bytes
 
 __all__ = ["MAX_FILE_BYTES", "Source", "candidates", "read_sources"]

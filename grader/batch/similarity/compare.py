@@ -1,7 +1,7 @@
 """Rank the pairs of submissions of one exercise by how much of their own code they share.
 
-Each submission is tokenised (:mod:`grader.similarity.tokens`) and
-fingerprinted by winnowing (:mod:`grader.similarity.fingerprints`). Before
+Each submission is tokenised (:mod:`grader.batch.similarity.tokens`) and
+fingerprinted by winnowing (:mod:`grader.batch.similarity.fingerprints`). Before
 comparing, what anyone would write is discounted:
 
 - every k-gram of the **boilerplate**: the exercise's stub and its shortest
@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Mapping, Sequence
 
-from grader.similarity.fingerprints import kgram_hashes, winnow
-from grader.similarity.tokens import Token, normalise
+from grader.batch.similarity.fingerprints import kgram_hashes, winnow
+from grader.batch.similarity.tokens import Token, normalise
 
 __all__ = ["Settings", "Pair", "compare_exercise"]
 

@@ -5,10 +5,10 @@ import json
 import zipfile
 from pathlib import Path
 
-from grader.similarity import compare_exercise
-from grader.similarity.classwide import boilerplate_for, class_similarity
-from grader.similarity.sources import MAX_FILE_BYTES, read_sources
-from tests.similarity.sequential_class import COMMENTS_ONLY, INDEPENDENT, ORIGINAL, as_notebook
+from grader.batch.similarity import compare_exercise
+from grader.batch.similarity.classwide import boilerplate_for, class_similarity
+from grader.batch.similarity.sources import MAX_FILE_BYTES, read_sources
+from tests.batch.similarity.sequential_class import COMMENTS_ONLY, INDEPENDENT, ORIGINAL, as_notebook
 
 EXERCISE = "model_construction/my_sequential"
 NAMES = {EXERCISE: ("MySequential",)}

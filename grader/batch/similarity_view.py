@@ -51,10 +51,10 @@ def split_marked(text: str, spans: Sequence[tuple[int, int]]) -> list[list[Piece
 
 
 def pair_views(report: Any, limit: int = MAX_VIEWS) -> list[dict[str, Any]]:
-    """The views of the ``limit`` highest pairs of a :class:`~grader.similarity.SimilarityReport`.
+    """The views of the ``limit`` highest pairs of a :class:`~grader.batch.similarity.SimilarityReport`.
 
     Example:
-        >>> from grader.similarity import SimilarityReport, Settings
+        >>> from grader.batch.similarity import SimilarityReport, Settings
         >>> pair_views(SimilarityReport((), Settings()))
         []
     """

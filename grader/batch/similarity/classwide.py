@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from grader.similarity.compare import Pair, Settings, compare_exercise
-from grader.similarity.sources import read_sources
+from grader.batch.similarity.compare import Pair, Settings, compare_exercise
+from grader.batch.similarity.sources import read_sources
 
 __all__ = ["SimilarityReport", "class_similarity", "boilerplate_for", "defined_names"]
 

@@ -20,7 +20,7 @@ from grader.checks.device import Device
 from grader.checks.draw import cases, width
 from grader.compare import compare, describe_value
 from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
-from grader.sandbox.specs import Spec, ex, handle, lift, namedtuple_value, ordered_dict, tensor
+from grader.tracks.pytorch.worker.specs import Spec, ex, handle, lift, namedtuple_value, ordered_dict, tensor
 from grader.suites.read_write import function_location, make_tensor, show_tensor
 
 __all__ = ["EXERCISES"]

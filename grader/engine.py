@@ -21,8 +21,7 @@ from typing import Any, Callable
 
 from grader import __version__
 from grader.catalog import Exercise
-from grader.checks.base import (CheckContext, Failure, GraderFault, ReferenceRunner, StudentError,
-                                derive_seed, student_error_failure)
+from grader.checks.base import CheckContext, Failure, GraderFault, StudentError, derive_seed, student_error_failure
 from grader.notebooks import places as notebook_places
 from grader.notebooks.locate import Graded, locate
 from grader.notebooks.outcome import NotebookRun
@@ -31,6 +30,7 @@ from grader.results import CheckResult, ExerciseResult, Location, RunResult, Sta
 from grader.sandbox.client import WorkerDied, WorkerPool
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
+from grader.tracks.pytorch.references import ReferenceRunner
 
 __all__ = ["GradeOptions", "grade", "new_seed", "SandboxPolicy", "SandboxUnavailable"]
 

@@ -226,7 +226,7 @@ from grader.catalog import Exercise
 from grader.checks import Forward, Gradients, Mistake, Names
 from grader.checks.draw import batch, cases, matrix_input, width
 from grader.mutants import Mutant
-from grader.sandbox.specs import Spec, ex
+from grader.tracks.pytorch.worker.specs import Spec, ex
 
 # The sizes every check draws (hypothesis shrinks a failure to the smallest case), and the
 # exercise's default sizes, always tried as well.

@@ -17,13 +17,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
-from grader.sandbox import codec
 from grader.sandbox.client import GraderFault, StudentError, Worker
-from grader.sandbox.ops import Session
 
-__all__ = ["Check", "CheckContext", "Failure", "ReferenceRunner", "Runner", "derive_seed",
+__all__ = ["Check", "CheckContext", "Failure", "Runner", "derive_seed",
            "student_error_failure", "GraderFault", "StudentError"]
 
 
@@ -49,37 +47,6 @@ class Failure(Exception):
         self.location = location
         self.case = case
         self.figure = figure
-
-
-class ReferenceRunner:
-    """Runs operations on the reference solution in the judge process.
-
-    Answers go through the same encoding as the worker's, so both sides are
-    compared like for like. The reference raising is a grader fault.
-    """
-
-    def __init__(self, module: Any, root: Path) -> None:
-        self.session = Session(module, root)
-        self.session.locate = False  # the reference's source lines never enter an answer (nor a recording)
-
-    def request(self, op: str, **args: Any) -> dict[str, Any]:
-        answer = self.session.run(op, args)
-        if "error" in answer:
-            err = answer["error"]
-            raise GraderFault(f"the reference solution raised {err['type']}: {err['message']} "
-                              f"during {op}")
-        return codec.decode(codec.encode(answer))
-
-    def obj(self, handle: int) -> Any:
-        """The live reference object behind ``handle`` (judge side only)."""
-        return self.session.objects[handle]
-
-    def derive(self, handle: int, label: str, fn: Callable[[Any], Any], *, inputs: Any = None,
-               mutates: bool = False) -> Any:
-        """``fn`` applied to the live object behind ``handle``: a judge-side value (a known mistake's
-        output, say) that a recording can store under ``label`` and ``inputs``. Say ``mutates=True``
-        when ``fn`` changes the object, so that a recording tells its later answers apart."""
-        return fn(self.obj(handle))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from grader.checks.draw import cases, width
 from grader.checks.files import fresh_path, function_location
 from grader.checks.pair import randn
 from grader.compare import Tolerance, compare
-from grader.sandbox.specs import Spec, ex, handle, nn, torch_attr
+from grader.tracks.pytorch.worker.specs import Spec, ex, handle, nn, torch_attr
 
 __all__ = ["BUFFERS_CHECK", "LOST_BUFFERS_HINT", "trained_statistics"]
 

@@ -29,8 +29,8 @@ from grader.checks.explore import explore_check
 from grader.checks.pair import build_pair, forward_location, student_call
 from grader.compare import Tolerance, compare
 from grader.sandbox.client import StudentError
-from grader.sandbox.ops_devices import describe_output
-from grader.sandbox.specs import Spec, nn
+from grader.tracks.pytorch.worker.ops_devices import describe_output
+from grader.tracks.pytorch.worker.specs import Spec, nn
 
 __all__ = ["Device", "Shaped", "device_hints", "make_values", "cuda_usable"]
 

@@ -1,7 +1,7 @@
 """Where a forward computation first departs from the reference's.
 
 Both sides run forward with hooks on every named submodule (the ``trace``
-operation, :mod:`grader.sandbox.ops_trace`), with the same parameters. Walking
+operation, :mod:`grader.tracks.pytorch.worker.ops_trace`), with the same parameters. Walking
 the reference's calls in order, the first submodule whose input, or else whose
 output, differs from the student's is where the student's code goes wrong:
 its input differing means the code *between* two layers is wrong, its output

@@ -14,7 +14,7 @@ from typing import Any
 from grader.checks.base import CheckContext
 from grader.notebooks.places import student_text
 from grader.sandbox.client import StudentError
-from grader.sandbox.specs import ex
+from grader.tracks.pytorch.worker.specs import ex
 from grader.student_sources import inside_submission
 
 __all__ = ["function_location", "short_problem", "fresh_path", "code_ran"]

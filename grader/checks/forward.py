@@ -20,7 +20,7 @@ from grader.checks.explore import explore_check
 from grader.checks.figures import difference_figure
 from grader.checks.pair import build_pair, describe_inputs, forward_location, inputs_changed_failure, student_call
 from grader.compare import Tolerance, compare
-from grader.sandbox.specs import Spec
+from grader.tracks.pytorch.worker.specs import Spec
 
 __all__ = ["Forward", "Mistake"]
 

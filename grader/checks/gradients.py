@@ -20,7 +20,7 @@ from grader.checks.base import CheckContext, Failure
 from grader.checks.explore import explore_check
 from grader.checks.pair import build_pair, describe_inputs, forward_location, student_call
 from grader.compare import Tolerance, compare
-from grader.sandbox.specs import Spec
+from grader.tracks.pytorch.worker.specs import Spec
 
 __all__ = ["Gradients"]
 

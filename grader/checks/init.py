@@ -36,7 +36,7 @@ from grader.checks.base import CheckContext, Failure, StudentError, derive_seed,
 from grader.checks.distribution import ALPHA, Law, Normal, Report, Uniform, fit
 from grader.checks.figures import init_figure
 from grader.checks.networks import show
-from grader.sandbox.specs import Spec, handle
+from grader.tracks.pytorch.worker.specs import Spec, handle
 
 __all__ = ["Initialization", "InitMistake", "Observed", "Trial", "where_defined", "on_linear", "xavier_uniform",
            "default_linear_weight", "XAVIER_MISTAKES"]
@@ -276,7 +276,7 @@ def _together(failed: list[tuple[Trial, Failure]]) -> Failure:
     r"""One failure naming every function that failed (the first one's feedback in full).
 
     Example:
-        >>> from grader.sandbox.specs import ex, nn
+        >>> from grader.tracks.pytorch.worker.specs import ex, nn
         >>> a = (Trial(nn.Linear(2, 2), fn=ex.f), Failure("f raised", location={"file": "m.py", "line": 3}))
         >>> b = (Trial(nn.Linear(2, 2), fn=ex.g), Failure("g raised\nmore", location={"file": "m.py", "line": 9}))
         >>> print(_together([a, b]).feedback)

@@ -15,7 +15,7 @@ from grader.checks.base import CheckContext, Failure
 from grader.checks.explore import explore_check
 from grader.checks.hints import lazy_hints, rename_hints, structure_hints
 from grader.checks.pair import build_pair, student_call
-from grader.sandbox.specs import Spec
+from grader.tracks.pytorch.worker.specs import Spec
 
 __all__ = ["Names"]
 

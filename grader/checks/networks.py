@@ -2,11 +2,11 @@
 
 :func:`networks` draws ``nn.Sequential`` specs with nested Sequentials, frozen
 layers, layers without bias, buffers (``BatchNorm1d``) and optionally one
-``nn.Linear`` tied into two places (a :func:`~grader.sandbox.specs.shared` spec).
+``nn.Linear`` tied into two places (a :func:`~grader.tracks.pytorch.worker.specs.shared` spec).
 :func:`show` writes a spec as assignments, defining the shared objects first.
 
 Example:
-    >>> from grader.sandbox.specs import nn, shared
+    >>> from grader.tracks.pytorch.worker.specs import nn, shared
     >>> t = shared("tied", nn.Linear(3, 3))
     >>> print(show(nn.Sequential(t, nn.ReLU(), t)))
     tied = nn.Linear(3, 3)
@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from hypothesis import strategies as st
 
-from grader.sandbox.specs import Spec, nn, render, shared
+from grader.tracks.pytorch.worker.specs import Spec, nn, render, shared
 
 __all__ = ["networks", "layers", "show", "frozen"]
 

@@ -14,7 +14,7 @@ import torch
 
 from grader.checks.base import CheckContext, Failure, student_error_failure
 from grader.sandbox.client import StudentError
-from grader.sandbox.specs import Spec
+from grader.tracks.pytorch.worker.specs import Spec
 
 __all__ = ["Pair", "build_pair", "student_call", "forward_location", "describe_inputs", "randn",
            "inputs_changed_failure"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from grader.checks.base import ReferenceRunner
 from grader.expected.cases import CaseBook
 from grader.expected.store import Recording
 from grader.expected.trace import Traces
+from grader.tracks.pytorch.references import ReferenceRunner
 
 __all__ = ["RecordingReference"]
 

@@ -17,7 +17,7 @@ from grader.checks.draw import batch, cases, width
 from grader.checks.pair import forward_location, randn
 from grader.compare import compare
 from grader.sandbox.client import StudentError
-from grader.sandbox.specs import ex, tensor
+from grader.tracks.pytorch.worker.specs import ex, tensor
 from grader.suites.custom_layers import (_FOURIER_MISTAKES, _SUM_TOL, _VIEW_HINT, _fourier, _lead, _signal,
                                          _with_hints)
 

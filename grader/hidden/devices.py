@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from grader.checks import CheckContext, Custom, Failure, student_call
 from grader.checks.draw import cases
 from grader.compare import compare
-from grader.sandbox.specs import ex, handle
+from grader.tracks.pytorch.worker.specs import ex, handle
 from grader.suites.devices import _T, _containers, _setup_batch, _tensor_leaf
 from grader.checks.files import function_location
 

@@ -25,6 +25,7 @@ from grader.sandbox.policy import Confinement, SandboxPolicy, SandboxUnavailable
 from grader.sandbox.errors import GraderFault, StudentError, WorkerDied, unhandled_object_error
 from grader.sandbox.logs import parse_fault_frames, read_head, read_truncated, where as last_seen
 from grader.sandbox.worker import FAULT_FILE, OUTPUT_FILE, WorkerConfig
+from grader.tracks import Track, get_track
 
 __all__ = ["WorkerPool", "Worker", "WorkerDied", "StudentError", "GraderFault", "SandboxUnavailable"]
 
@@ -38,16 +39,22 @@ _SIGNAL_NAMES = {
 
 
 class WorkerPool:
-    """Owns a fork server that has imported torch once; starts confined workers."""
+    """Owns a fork server that has imported a track's framework once; starts confined workers.
 
-    def __init__(self, server: ForkServer | None = None) -> None:
+    The track is the server's, else ``track``, else the PyTorch track; the pool imports its
+    judge-side modules (:meth:`grader.tracks.Track.load`: the array codec that decodes its
+    workers' answers, its judge-side scratch operations)."""
+
+    def __init__(self, server: ForkServer | None = None, track: Track | None = None) -> None:
         self._server = server
+        self.track = server.track if server is not None else track or get_track()
+        self.track.load()
         self.start_costs: list[float] = []
 
     def warm_up(self) -> None:
-        """Start the fork server now (it imports torch while the judge does other work)."""
+        """Start the fork server now (it imports the framework while the judge does other work)."""
         if self._server is None:
-            self._server = ForkServer()
+            self._server = ForkServer(self.track)
 
     def start(self, *, submission_root: Path, limits: Limits,
               sandbox: SandboxPolicy = SandboxPolicy()) -> "Worker":
@@ -57,8 +64,8 @@ class WorkerPool:
         self.warm_up()
         scratch = Path(tempfile.mkdtemp(prefix="grade-scratch-"))
         log_dir = Path(tempfile.mkdtemp(prefix="grade-log-"))
-        config = WorkerConfig(submission_root=str(Path(submission_root).resolve()),
-                              scratch=str(scratch), log_dir=str(log_dir), limits=limits, sandbox=sandbox)
+        config = WorkerConfig(submission_root=str(Path(submission_root).resolve()), scratch=str(scratch),
+                              log_dir=str(log_dir), limits=limits, ops=self.track.ops, sandbox=sandbox)
         try:
             pid, conn = self._spawn(config)
         except ForkServerError as exc:
@@ -87,7 +94,7 @@ class WorkerPool:
             return self._server.spawn(config.to_json())
         except ForkServerError:
             self._server.close()
-            self._server = ForkServer()
+            self._server = ForkServer(self.track)
             return self._server.spawn(config.to_json())
 
     def check_sandbox(self, sandbox: SandboxPolicy) -> Confinement:
@@ -221,15 +228,15 @@ class Worker:
         raise self.dead
 
     def _trusted_safe_load(self, path: str) -> dict[str, Any]:
-        """``torch.load(path, weights_only=True)`` of a file in the scratch directory, in a fresh,
-        equally confined worker that imports no student code."""
+        """The track's ``safe_load`` (PyTorch: ``torch.load(path, weights_only=True)``) of a file in the
+        scratch directory, in a fresh, equally confined worker that imports no student code."""
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise self._timeout("safe_load")
         empty = Path(tempfile.mkdtemp(prefix="grade-reader-"))
         log_dir = Path(tempfile.mkdtemp(prefix="grade-log-"))
         config = WorkerConfig(submission_root=str(empty), scratch=str(self.scratch), log_dir=str(log_dir),
-                              limits=replace(self.config.limits, timeout=remaining),
+                              limits=replace(self.config.limits, timeout=remaining), ops=self.config.ops,
                               sandbox=replace(self.config.sandbox, require=False))
         try:
             pid, conn = self.server.spawn(config.to_json())

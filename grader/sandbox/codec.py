@@ -1,75 +1,121 @@
 """Encode and decode the plain data that crosses the judge–worker boundary.
 
-Only JSON crosses: tensors travel as dtype, shape, device and raw bytes in
-base64, never as a pickle, so decoding cannot run code.
+Only JSON crosses, never a pickle, so decoding cannot run code. The codec itself knows
+plain data (numbers, strings, containers, namedtuples, dicts with their class name);
+a track teaches it its framework's values with :func:`register` — arrays cross as dtype,
+shape and raw bytes in base64 (:func:`array_payload`, :func:`array_data`).
 
 Example:
-    >>> import torch
-    >>> t = torch.arange(6.0).reshape(2, 3)
-    >>> torch.equal(decode(encode({"x": t}))["x"], t)
-    True
+    >>> decode(encode({"x": (1, 2.5, float("nan"))}))["x"]
+    (1, 2.5, nan)
+    >>> loads(dumps([None, "a", {"b": True}]))
+    [None, 'a', {'b': True}]
 """
 from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, Callable
 
-import torch
-
-__all__ = ["encode", "decode", "dumps", "loads", "CodecError", "MAX_REPR"]
+__all__ = ["encode", "decode", "dumps", "loads", "register", "unregister", "array_payload", "array_data", "CodecError",
+           "MAX_REPR"]
 
 MAX_REPR = 300
-_DTYPES = {str(d).removeprefix("torch."): d for d in (
-    torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64,
-    torch.complex128, torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64,
-    torch.bool,
-)}
+
+#: tag -> (the types it encodes, encode, decode); filled by the tracks (:func:`register`)
+_EXTENSIONS: dict[str, tuple[Any, Callable[[Any], Any], Callable[[Any], Any]]] = {}
+_TYPES: tuple[type, ...] = ()
 
 
 class CodecError(ValueError):
     """Raised when a message does not follow the protocol."""
 
 
-def _encode_tensor(t: torch.Tensor) -> dict[str, Any]:
-    t = t.detach()
-    meta = {"dtype": str(t.dtype).removeprefix("torch."), "shape": list(t.shape),
-            "device": str(t.device), "requires_grad": bool(t.requires_grad)}
-    if t.device.type == "meta" or _is_fake(t):
-        meta["data"] = None
-        return {"$tensor": meta}
-    if t.is_sparse or t.layout != torch.strided:
-        t = t.to_dense()
-    # clone: a one-element view with a stride other than 1 survives .contiguous()
-    flat = t.to("cpu").reshape(-1).clone(memory_format=torch.contiguous_format)
-    raw = flat.view(torch.uint8) if flat.numel() else torch.empty(0, dtype=torch.uint8)
-    meta["data"] = base64.b64encode(raw.numpy().tobytes()).decode("ascii")
-    return {"$tensor": meta}
+def register(tag: str, types: type | tuple[type, ...], encode: Callable[[Any], Any],
+             decode: Callable[[Any], Any]) -> None:
+    """Teach the codec a framework's values: an instance of ``types`` crosses as
+    ``{"$<tag>": encode(value)}`` (plain JSON data), and comes back as ``decode(payload)``.
+    ``decode`` must build the value from data only (never unpickle) and raise CodecError
+    when the payload is malformed. Registering a tag again replaces it.
+
+    Example:
+        >>> import fractions
+        >>> register("fraction", fractions.Fraction, lambda f: [f.numerator, f.denominator],
+        ...          lambda p: fractions.Fraction(*p))
+        >>> encode(fractions.Fraction(1, 3))
+        {'$fraction': [1, 3]}
+        >>> decode(encode([fractions.Fraction(1, 3)]))
+        [Fraction(1, 3)]
+        >>> unregister("fraction")
+    """
+    global _TYPES
+    _EXTENSIONS["$" + tag] = (types, encode, decode)
+    _TYPES = tuple({t: None for entry in _EXTENSIONS.values()
+                    for t in (entry[0] if isinstance(entry[0], tuple) else (entry[0],))})
 
 
-def _is_fake(t: torch.Tensor) -> bool:
-    return type(t).__name__ == "FakeTensor"
+def unregister(tag: str) -> None:
+    """Forget what :func:`register` taught the codec under ``tag`` (tests)."""
+    global _TYPES
+    _EXTENSIONS.pop("$" + tag, None)
+    _TYPES = tuple({t: None for entry in _EXTENSIONS.values()
+                    for t in (entry[0] if isinstance(entry[0], tuple) else (entry[0],))})
+
+
+def array_payload(dtype: str, shape: list[int], raw: bytes | None, **extra: Any) -> dict[str, Any]:
+    """An array as plain data: its dtype name, shape, ``extra`` facts (device, say), and its raw
+    bytes in base64 (``None``: an array without data, such as a meta tensor).
+
+    Example:
+        >>> array_payload("uint8", [2], b"\\x01\\x02", device="cpu")
+        {'dtype': 'uint8', 'shape': [2], 'device': 'cpu', 'data': 'AQI='}
+    """
+    return {"dtype": dtype, "shape": list(shape), **extra,
+            "data": None if raw is None else base64.b64encode(raw).decode("ascii")}
+
+
+def array_data(meta: dict[str, Any], itemsize: int, *, kind: str = "array") -> tuple[list[int], bytes | None]:
+    """The shape and raw bytes of an array written by :func:`array_payload` (``None``: no data);
+    CodecError when the bytes do not fill ``shape`` with items of ``itemsize`` bytes.
+
+    Example:
+        >>> array_data(array_payload("uint8", [2], b"\\x01\\x02"), 1)
+        ([2], b'\\x01\\x02')
+        >>> array_data(array_payload("int32", [2], b"\\x01\\x02"), 4)
+        Traceback (most recent call last):
+        ...
+        grader.sandbox.codec.CodecError: array of shape [2] and dtype int32 carries 2 bytes, expected 8
+    """
+    shape = [int(s) for s in meta["shape"]]
+    if meta.get("data") is None:
+        return shape, None
+    raw = base64.b64decode(meta["data"])
+    numel = 1
+    for s in shape:
+        numel *= s
+    if len(raw) != numel * itemsize:
+        raise CodecError(f"{kind} of shape {shape} and dtype {meta['dtype']} "
+                         f"carries {len(raw)} bytes, expected {numel * itemsize}")
+    return shape, raw
 
 
 def encode(value: Any, _depth: int = 0) -> Any:
-    """Turn ``value`` into JSON-ready data: tensors, numbers, strings, containers.
+    """Turn ``value`` into JSON-ready data: registered values (arrays), numbers, strings, containers.
 
     Objects that are none of these become ``{"$object": type name, "repr": ...}``.
     """
     if _depth > 50:
         return {"$object": "too deeply nested", "repr": ""}
-    if isinstance(value, torch.Tensor):
-        return _encode_tensor(value)
+    if _TYPES and isinstance(value, _TYPES):
+        for tag, (types, encoder, _decoder) in _EXTENSIONS.items():
+            if isinstance(value, types):
+                return {tag: encoder(value)}
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return {"$float": repr(value)}
         return value
-    if isinstance(value, torch.device):
-        return {"$device": str(value)}
-    if isinstance(value, torch.dtype):
-        return {"$dtype": str(value).removeprefix("torch.")}
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return {"$namedtuple": type(value).__name__, "fields": list(value._fields),
                 "items": [encode(v, _depth + 1) for v in value]}
@@ -111,8 +157,9 @@ def decode(data: Any) -> Any:
         return [decode(v) for v in data]
     if not isinstance(data, dict):
         return data
-    if "$tensor" in data:
-        return _decode_tensor(data["$tensor"])
+    for tag, (_types, _encoder, decoder) in _EXTENSIONS.items():
+        if tag in data:
+            return decoder(data[tag])
     if "$float" in data:
         return float(data["$float"])
     if "$tuple" in data:
@@ -123,10 +170,6 @@ def decode(data: Any) -> Any:
     if "$dict" in data:
         return DictValue({k: decode(v) for k, v in data["$dict"].items()},
                          type_name=data.get("type", "dict"))
-    if "$device" in data:
-        return torch.device(data["$device"])
-    if "$dtype" in data:
-        return _dtype(data["$dtype"])
     if "$object" in data:
         return Opaque(str(data["$object"]), str(data.get("repr", "")))
     return {k: decode(v) for k, v in data.items()}
@@ -151,32 +194,6 @@ class NamedTupleValue(tuple):
 
     def __getnewargs__(self):  # pragma: no cover - pickling not used
         return (self.type_name, self.fields, tuple(self))
-
-
-def _dtype(name: str) -> torch.dtype:
-    try:
-        return _DTYPES[name]
-    except KeyError:
-        raise CodecError(f"unknown dtype {name!r}") from None
-
-
-def _decode_tensor(meta: dict[str, Any]) -> torch.Tensor:
-    dtype = _dtype(meta["dtype"])
-    shape = [int(s) for s in meta["shape"]]
-    if meta.get("data") is None:
-        return torch.empty(shape, dtype=dtype, device="meta")
-    raw = base64.b64decode(meta["data"])
-    numel = 1
-    for s in shape:
-        numel *= s
-    itemsize = torch.empty((), dtype=dtype).element_size()
-    if len(raw) != numel * itemsize:
-        raise CodecError(f"tensor of shape {shape} and dtype {meta['dtype']} "
-                         f"carries {len(raw)} bytes, expected {numel * itemsize}")
-    if numel == 0:
-        return torch.empty(shape, dtype=dtype)
-    flat = torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype)
-    return flat.reshape(shape)
 
 
 def dumps(value: Any) -> bytes:

@@ -1,4 +1,4 @@
-"""A warm fork server: one process imports torch once, then forks a worker per request.
+"""A warm fork server: one process imports a track's framework once, then forks a worker per request.
 
 The judge talks to it over a Unix socket: JSON requests, with the worker's
 end of a fresh socket pair passed alongside (SCM_RIGHTS); the server answers
@@ -36,6 +36,7 @@ import time
 from typing import Any, Mapping
 
 from grader.sandbox.framing import Channel
+from grader.tracks import Track, get_track
 
 __all__ = ["ForkServer", "ForkServerError", "worker_environment"]
 
@@ -51,8 +52,8 @@ _ENV_PREFIXES = ("LC_", "PYTORCH_", "TORCH_", "NVIDIA_", "KMP_", "GOMP_")
 
 
 def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The variables the fork server (and so every worker) inherits: what Python, torch and
-    the C libraries read, never the judge's other variables (tokens, credentials, paths), which
+    """The variables the fork server (and so every worker) inherits: what Python, the frameworks
+    and the C libraries read, never the judge's other variables (tokens, credentials, paths), which
     a submission could print into its own report.
 
     Example:
@@ -101,18 +102,20 @@ def _recv(sock: socket.socket, *, with_fds: bool = False) -> tuple[dict[str, Any
 
 
 class ForkServer:
-    """Judge-side handle on the fork server process."""
+    """Judge-side handle on the fork server process of one track (the PyTorch track unless
+    told otherwise): it imports the worker loop, the track's ``preload`` modules and its
+    operations module before it forks."""
 
-    # torch._dynamo is not preloaded: its import (~2-3 s) would sit on the critical path of every
-    # run, while only the optimizer and FakeTensorMode exercises need it (~1 s each, in the worker).
-    def __init__(self, preload: tuple[str, ...] = ("grader.sandbox.worker", "torch._subclasses.fake_tensor")) -> None:
+    def __init__(self, track: Track | None = None) -> None:
+        self.track = track or get_track()
+        preload = ("grader.sandbox.worker", *self.track.preload, self.track.ops)
         judge_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = worker_environment(os.environ)
         # the grader's own folder (a checkout that is not installed), not the judge's sys.path:
         # that may hold the reference solutions
         grader_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env["PYTHONPATH"] = os.pathsep.join([grader_parent, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
-        env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"  # asking whether CUDA exists must not initialise it
+        env.update(self.track.environment)
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.forkserver", str(server_end.fileno()), ",".join(preload)],
             pass_fds=(server_end.fileno(),), env=env, stdin=subprocess.DEVNULL, close_fds=True)

@@ -1,8 +1,8 @@
 """Facts about a worker's scratch directory, established by the judge itself.
 
-Whether a file exists, what a folder holds, removing a stale file, planting
-a booby-trapped pickle: a worker runs student code, which may replace the
-grader's functions inside it, so the judge does these on the directory
+Whether a file exists, what a folder holds, removing a stale file, and what a track adds
+with :func:`register` (planting a booby-trapped pickle, say): a worker runs student code,
+which may replace the grader's functions inside it, so the judge does these on the directory
 directly instead of asking the worker (it writes files there, and lists
 them, but never reads a submission's file: reading is done by a fresh worker
 that never ran student code, see ``Worker.request("safe_load")``).
@@ -13,12 +13,13 @@ working directory is the scratch directory); a path that leaves it is refused.
 Example:
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
-    >>> run_op(d, "plant_pickles", {"base": "evil", "marker": "RAN"})
-    {'files': ['evil.pt', 'evil.pkl']}
+    >>> _ = (d / "a.txt").write_text("x")
     >>> run_op(d, "listdir", {})["entries"], run_op(d, "exists", {"path": "RAN"})
-    (['evil.pkl', 'evil.pt'], {'exists': False})
+    (['a.txt'], {'exists': False})
     >>> usage([d]).entries
-    2
+    1
+    >>> run_op(d, "remove", {"path": "a.txt"}), usage([d]).entries
+    ({'removed': True}, 0)
 """
 from __future__ import annotations
 
@@ -26,11 +27,9 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["JUDGE_SIDE_OPS", "run_op", "inside", "usage", "Usage"]
-
-JUDGE_SIDE_OPS = frozenset({"exists", "listdir", "remove", "plant_pickles"})
+__all__ = ["JUDGE_SIDE_OPS", "register", "run_op", "inside", "write_new", "usage", "Usage"]
 
 
 def inside(scratch: Path, path: str) -> Path:
@@ -79,7 +78,7 @@ def _remove(scratch: Path, path: str) -> dict[str, Any]:
         return {"removed": False, "problem": str(exc)}
 
 
-def _write_new(path: Path, write: Any) -> None:
+def write_new(path: Path, write: Any) -> None:
     """Write a fresh file at ``path``: whatever is there (a link, a FIFO, a folder) is removed
     first, and the file is created exclusively, without following links."""
     if path.is_dir() and not path.is_symlink():
@@ -91,25 +90,19 @@ def _write_new(path: Path, write: Any) -> None:
         write(fh)
 
 
-def _plant_pickles(scratch: Path, base: str, marker: str) -> dict[str, Any]:
-    """The judge writes (never reads) a torch.save zip and a plain pickle that would create
-    ``marker`` in the scratch directory if unpickled unsafely."""
-    import pickle
+#: the operations the judge answers itself: name -> ``fn(scratch, **args)``; a track adds its own
+JUDGE_SIDE_OPS: dict[str, Callable[..., dict[str, Any]]] = {"exists": _exists, "listdir": _listdir,
+                                                            "remove": _remove}
 
-    import torch
 
-    from grader.sandbox.ops_files import planted_payload
-
-    target = inside(scratch, base)
-    _write_new(Path(f"{target}.pt"), lambda fh: torch.save(planted_payload(marker), fh))
-    _write_new(Path(f"{target}.pkl"), lambda fh: pickle.dump(planted_payload(marker), fh))
-    return {"files": [base + ".pt", base + ".pkl"]}
+def register(name: str, op: Callable[..., dict[str, Any]]) -> None:
+    """Add a judge-side operation (``op(scratch, **args)``) that a track brings."""
+    JUDGE_SIDE_OPS[name] = op
 
 
 def run_op(scratch: Path, op: str, args: dict[str, Any]) -> dict[str, Any]:
     """Answer one of :data:`JUDGE_SIDE_OPS` for the worker whose scratch directory is ``scratch``."""
-    ops = {"exists": _exists, "listdir": _listdir, "remove": _remove, "plant_pickles": _plant_pickles}
-    return ops[op](scratch, **args)
+    return JUDGE_SIDE_OPS[op](scratch, **args)
 
 
 @dataclass(frozen=True)

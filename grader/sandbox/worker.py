@@ -1,19 +1,32 @@
 """The worker: the only process that imports and runs student code.
 
-Started from a warm fork server (torch already imported), it opens its output
-files, confines itself (:mod:`grader.sandbox.confine`), then answers the
+Started from a warm fork server (its track's framework already imported), it opens its
+output files, confines itself (:mod:`grader.sandbox.confine`), then answers the
 judge's requests one at a time over a framed socket
 (:mod:`grader.sandbox.framing`). Requests and answers are JSON
 (:mod:`grader.sandbox.codec`); nothing is unpickled on the judge's side.
 
+What a request does is the track's: the worker imports the operations module named in its
+config (``WorkerConfig.ops``, a track's :attr:`grader.tracks.Track.ops`). That module has
+
+- ``Session(namespace, root)``: built once with no namespace and the submission's folder;
+  ``session.run(op, args)`` answers a request (a dict), or ``{"error": ...}`` when student
+  code raised;
+- optionally ``cuda_present() -> bool`` (asked before confinement: CUDA's driver maps more
+  address space than any limit, so RLIMIT_AS is left off then) and ``on_confined()``
+  (called once after confinement, before any student code runs).
+
+Importing it also registers the track's array codec (:func:`grader.sandbox.codec.register`).
+
 Example:
-    >>> cfg = WorkerConfig(submission_root="/s", scratch="/t", log_dir="/l", limits=Limits())
+    >>> cfg = WorkerConfig(submission_root="/s", scratch="/t", log_dir="/l", limits=Limits(), ops="my.ops")
     >>> WorkerConfig.from_json(cfg.to_json()) == cfg
     True
 """
 from __future__ import annotations
 
 import faulthandler
+import importlib
 import os
 import signal
 import sys
@@ -23,14 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import torch  # noqa: F401 - preloaded in the fork server
-
 from grader.notebooks.finder import install as install_notebook_finder
 from grader.sandbox import codec
 from grader.sandbox.confine import confine, python_paths
 from grader.sandbox.framing import Channel, ChannelError
 from grader.sandbox.limits import Limits
-from grader.sandbox.ops import Session
 from grader.sandbox.policy import Confinement, SandboxPolicy
 
 __all__ = ["WorkerConfig", "worker_main", "run_worker", "OUTPUT_FILE", "FAULT_FILE"]
@@ -41,35 +51,31 @@ FAULT_FILE = "fault.log"
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    """What a worker needs to start: where the submission is, where it may write, its limits
-    and its confinement policy."""
+    """What a worker needs to start: where the submission is, where it may write, its limits,
+    the operations module it answers with, and its confinement policy."""
 
     submission_root: str
     scratch: str
     log_dir: str
     limits: Limits
+    ops: str
     sandbox: SandboxPolicy = field(default_factory=SandboxPolicy)
 
     def to_json(self) -> dict[str, Any]:
         return {"submission_root": self.submission_root, "scratch": self.scratch, "log_dir": self.log_dir,
-                "limits": dict(vars(self.limits)), "sandbox": self.sandbox.to_json()}
+                "limits": dict(vars(self.limits)), "ops": self.ops, "sandbox": self.sandbox.to_json()}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "WorkerConfig":
         return cls(submission_root=data["submission_root"], scratch=data["scratch"], log_dir=data["log_dir"],
-                   limits=Limits(**data["limits"]), sandbox=SandboxPolicy.from_json(data.get("sandbox", {})))
+                   limits=Limits(**data["limits"]), ops=data["ops"],
+                   sandbox=SandboxPolicy.from_json(data.get("sandbox", {})))
 
 
 def run_worker(fd: int, config: dict[str, Any]) -> None:
     """Entry point in the forked child: ``fd`` is its end of the channel to the judge;
     ``config["subreaper"]`` says whether the fork server sweeps orphans."""
     worker_main(Channel.from_fd(fd), WorkerConfig.from_json(config), subreaper=bool(config.get("subreaper")))
-
-
-def _cuda_present() -> bool:
-    """Whether CUDA is there (NVML check, no initialisation): its driver maps far more
-    address space than any limit we could set, so RLIMIT_AS is left off then."""
-    return torch.version.cuda is not None and torch.cuda.is_available()
 
 
 def _redirect_output(config: WorkerConfig) -> Any:
@@ -180,16 +186,20 @@ def hello(confinement: Confinement, *, subreaper: bool) -> dict[str, Any]:
 
 def worker_main(conn: Channel, config: WorkerConfig, *, subreaper: bool = False) -> None:
     """Entry point of a worker process (runs in the forked child)."""
+    ops = importlib.import_module(config.ops)  # preloaded in the fork server
     fault = _redirect_output(config)  # opened before Landlock: the log folder stays out of reach
+    cuda_present = getattr(ops, "cuda_present", None)
     confinement = confine(submission=config.submission_root, scratch=config.scratch, limits=config.limits,
-                          policy=config.sandbox, cuda=_cuda_present())
+                          policy=config.sandbox, cuda=bool(cuda_present and cuda_present()))
     _trace_hard_exit(fault)
-    torch.set_num_threads(1)
+    on_confined = getattr(ops, "on_confined", None)
+    if on_confined is not None:
+        on_confined()
     os.chdir(config.scratch)
     _isolate_python(config)
     install_notebook_finder(config.submission_root)  # after the .py finder: a .py file wins
     sys.argv = ["worker"]
-    session = Session(None, Path(config.submission_root))
+    session = ops.Session(None, Path(config.submission_root))
     conn.send(codec.dumps({"ok": hello(confinement, subreaper=subreaper)}))
     while True:
         try:

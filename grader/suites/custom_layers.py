@@ -27,7 +27,7 @@ from grader.checks.pair import randn
 from grader.compare import Tolerance, compare
 from grader.notebooks.places import student_text
 from grader.sandbox.client import StudentError
-from grader.sandbox.specs import Spec, ex, tensor
+from grader.tracks.pytorch.worker.specs import Spec, ex, tensor
 
 __all__ = ["EXERCISES", "detached_uses"]
 

@@ -20,7 +20,7 @@ from grader.checks.device import Device
 from grader.checks.draw import cases, width
 from grader.compare import compare, describe_value
 from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
-from grader.sandbox.specs import Spec, ex, handle, lift, namedtuple_value, ordered_dict, tensor
+from grader.tracks.pytorch.worker.specs import Spec, ex, handle, lift, namedtuple_value, ordered_dict, tensor
 from grader.checks.files import function_location
 from grader.checks.tensors import make_tensor, show_tensor
 

@@ -38,7 +38,7 @@ from grader.checks.init import (XAVIER_MISTAKES, Initialization, InitMistake, Ob
                                 where_defined, xavier_uniform)
 from grader.checks.pair import randn
 from grader.sandbox.client import StudentError
-from grader.sandbox.specs import Spec, ex, handle, nn, shared, tensor
+from grader.tracks.pytorch.worker.specs import Spec, ex, handle, nn, shared, tensor
 
 # -- LazyMLP ----------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from grader.checks.base import last_student_frame
 from grader.checks.draw import batch, cases, matrix_input, width
 from grader.checks.pair import randn
 from grader.sandbox.client import StudentError
-from grader.sandbox.specs import Spec, ex, factory, nn, shared
+from grader.tracks.pytorch.worker.specs import Spec, ex, factory, nn, shared
 
 # -- my_sequential --------------------------------------------------------------
 

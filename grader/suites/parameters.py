@@ -62,7 +62,7 @@ from grader.checks.init import (XAVIER_MISTAKES, Initialization, InitMistake, Ob
 from grader.checks.networks import frozen, networks, show
 from grader.checks.pair import randn
 from grader.compare import describe_value
-from grader.sandbox.specs import Spec, ex, handle, nn, shared
+from grader.tracks.pytorch.worker.specs import Spec, ex, handle, nn, shared
 
 # -- access -------------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from grader.checks.pair import randn
 from grader.compare import Tolerance, compare
 from grader.sandbox.client import StudentError
 from grader.sandbox.codec import Opaque
-from grader.sandbox.specs import Spec, ex, factory, handle, nn, tensor, torch_attr
+from grader.tracks.pytorch.worker.specs import Spec, ex, factory, handle, nn, tensor, torch_attr
 from grader.checks.files import code_ran, fresh_path, function_location, short_problem
 from grader.checks.buffers import BUFFERS_CHECK, trained_statistics
 from grader.checks.tensors import make_tensor, show_tensor

@@ -1,1 +1,81 @@
-"""Tracks: one framework each (PyTorch today), behind the framework-neutral worker core."""
+"""Tracks: one framework's side of the grader, behind the framework-neutral worker core.
+
+The worker core (:mod:`grader.sandbox`: framing, codec, confinement, fork server, worker
+loop) imports no framework. A :class:`Track` names what a framework brings: the module of
+operations its worker imports by name, what the fork server imports before it forks, the
+modules the judge imports to use it (its array codec, its judge-side file operations), and
+where its exercises are declared. Tracks are known by name and imported lazily, so reading
+this registry imports no framework either.
+
+Example:
+    >>> track = get_track()
+    >>> track.name, track.ops
+    ('pytorch', 'grader.tracks.pytorch.worker.ops')
+    >>> track.stubs, track.solutions
+    ('exercises', 'solutions')
+    >>> get_track("fortran")
+    Traceback (most recent call last):
+    ...
+    KeyError: "no track named 'fortran' (known: pytorch)"
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+__all__ = ["Track", "TRACKS", "get_track"]
+
+#: track name -> the package whose ``TRACK`` describes it (imported only when asked for)
+TRACKS: dict[str, str] = {"pytorch": "grader.tracks.pytorch"}
+
+
+@dataclass(frozen=True)
+class Track:
+    """What a framework brings to the grader, as module names (nothing is imported here).
+
+    ``ops`` is the worker's operations module: :mod:`grader.sandbox.worker` imports it by name
+    and asks its ``Session(namespace, root)`` to ``run(op, args)`` each request (see there for
+    the optional hooks). ``preload`` is what the fork server imports before it forks (besides
+    the worker loop and ``ops``); ``environment`` holds variables set for the fork server and
+    its workers. ``judge`` lists the modules the judge imports before it talks to such a worker
+    (they register the array codec and judge-side operations). ``declarations`` is the package
+    holding the exercise declarations; ``stubs`` and ``solutions`` name the folders of the
+    students' stubs and of the reference solutions.
+
+    Example:
+        >>> t = Track("echo", ops="tests.echo_ops")
+        >>> t.preload, t.judge, t.stubs
+        ((), (), 'exercises')
+        >>> t.load()  # nothing to import on the judge's side
+    """
+
+    name: str
+    ops: str
+    preload: tuple[str, ...] = ()
+    environment: tuple[tuple[str, str], ...] = ()
+    judge: tuple[str, ...] = ()
+    declarations: str = ""
+    stubs: str = "exercises"
+    solutions: str = "solutions"
+
+    def load(self) -> None:
+        """Import the judge-side modules of the track (each registers what it brings, once)."""
+        for name in self.judge:
+            importlib.import_module(name)
+
+
+def get_track(name: str = "pytorch") -> Track:
+    """The track called ``name``; KeyError when there is none.
+
+    Example:
+        >>> get_track("pytorch").declarations
+        'grader.tracks.pytorch.declarations'
+    """
+    try:
+        package = TRACKS[name]
+    except KeyError:
+        raise KeyError(f"no track named {name!r} (known: {', '.join(sorted(TRACKS))})") from None
+    track = importlib.import_module(package).TRACK
+    if not isinstance(track, Track):
+        raise TypeError(f"{package}.TRACK is a {type(track).__name__}, not a Track")
+    return track

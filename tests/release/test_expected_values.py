@@ -8,14 +8,15 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import select
-from grader.checks.base import Failure, GraderFault, ReferenceRunner
+from grader.checks.base import Failure, GraderFault
 from grader.checks.explore import explore
 from grader.engine import GradeOptions, References, grade
 from grader.expected import Recording, RecordingReference, ReferenceUnavailable, ReplayReference
 from grader.expected.cases import CaseBook
 from grader.expected.trace import Traces
 from grader.results import Status
-from grader.sandbox.specs import ex, handle
+from grader.tracks.pytorch.references import ReferenceRunner
+from grader.tracks.pytorch.worker.specs import ex, handle
 from tests.conftest import ROOT
 
 MLP = ex.MLP(3, 4, 2)

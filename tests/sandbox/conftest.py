@@ -11,7 +11,7 @@ import pytest
 from grader.sandbox.client import Worker, WorkerPool
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import Confinement, SandboxPolicy
-from grader.sandbox.specs import ex
+from grader.tracks.pytorch.worker.specs import ex
 
 
 @pytest.fixture(scope="session")

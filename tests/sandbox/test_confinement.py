@@ -164,7 +164,7 @@ def test_the_judges_environment_does_not_reach_the_worker(tmp_path, monkeypatch)
     """Credentials in the judge's environment could be printed into the student's own report."""
     from grader.sandbox.client import WorkerPool
     from grader.sandbox.limits import Limits
-    from grader.sandbox.specs import ex
+    from grader.tracks.pytorch.worker.specs import ex
 
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-judge-token")
     monkeypatch.setenv("GRADE_SOLUTIONS", str(ROOT / "solutions"))

@@ -10,7 +10,7 @@ import pytest
 
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import SandboxPolicy
-from grader.sandbox.specs import ex
+from grader.tracks.pytorch.worker.specs import ex
 from tests.sandbox.procs import MARK_SOURCE, survivors
 
 SPAWN = '''

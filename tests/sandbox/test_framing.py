@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.sandbox import codec
+from grader.tracks.pytorch import arrays  # noqa: F401 - the judge decodes tensors: registers their codec
 from grader.sandbox.framing import HEADER, Channel, ChannelClosed, ChannelError, ChannelTimeout, FrameTooLarge
 
 MAX = 1 << 16

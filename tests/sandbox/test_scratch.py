@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from grader.sandbox.scratch import inside, run_op, usage
+from grader.tracks.pytorch import scratch as _pytorch_scratch  # noqa: F401 - registers plant_pickles
 
 
 def test_paths_that_leave_the_scratch_directory_are_refused(tmp_path):

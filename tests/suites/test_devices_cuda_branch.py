@@ -23,8 +23,8 @@ from grader.engine import References
 from grader.sandbox import codec
 from grader.sandbox.client import StudentError
 from grader.sandbox.limits import Limits
-from grader.sandbox.ops import Session
-from grader.sandbox.specs import ex
+from grader.tracks.pytorch.worker.ops import Session
+from grader.tracks.pytorch.worker.specs import ex
 from tests.conftest import ROOT
 
 GOOD = """

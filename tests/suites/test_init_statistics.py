@@ -22,7 +22,7 @@ from torch import nn
 
 from grader.catalog import find
 from grader.checks.init import Initialization, Observed, Trial
-from grader.sandbox.specs import evaluate, handle
+from grader.tracks.pytorch.worker.specs import evaluate, handle
 from tests.conftest import ROOT
 
 STATISTICAL = {"parameters/init": ["init_normal", "init_constant", "init_xavier", "my_init", "only_linear"],

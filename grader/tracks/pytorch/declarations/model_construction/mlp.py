@@ -15,7 +15,7 @@ from grader.catalog import Exercise
 from grader.checks import Forward, Gradients, Mistake, Names
 from grader.checks.draw import batch, cases, matrix_input, width
 from grader.mutants import Mutant
-from grader.sandbox.specs import Spec, ex
+from grader.tracks.pytorch.worker.specs import Spec, ex
 
 _mlp_sizes = cases(i=width(), h=width(), o=width(), batch=batch())
 _MLP_DEFAULTS = ({"i": 20, "h": 256, "o": 10, "batch": 2},)

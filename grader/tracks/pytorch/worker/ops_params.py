@@ -1,4 +1,4 @@
-"""Operations specific to the parameters and deferred initialization checks (registered in :data:`grader.sandbox.ops.OPS`).
+"""Operations specific to the parameters and deferred initialization checks (registered in :data:`grader.tracks.pytorch.worker.ops.OPS`).
 
 Each operation is ``op(session, **args) -> dict`` of plain data.
 
@@ -13,7 +13,7 @@ Each operation is ``op(session, **args) -> dict`` of plain data.
 
 Example:
     >>> import torch
-    >>> from grader.sandbox.ops import Session
+    >>> from grader.tracks.pytorch.worker.ops import Session
     >>> s = Session(None, None); s.objects[1] = torch.nn.Sequential(torch.nn.LazyLinear(3))
     >>> [(p["name"], p["shape"], p["uninitialized"]) for p in op_param_table(s, 1)["parameters"]]
     [('0.weight', None, True), ('0.bias', None, True)]
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import torch
 
 if TYPE_CHECKING:
-    from grader.sandbox.session import Session
+    from grader.tracks.pytorch.worker.session import Session
 
 __all__ = ["PARAM_OPS", "op_param_table", "op_apply_init", "op_materialize", "uninitialized"]
 

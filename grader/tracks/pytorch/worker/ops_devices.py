@@ -6,7 +6,7 @@ is not a buffer; with CUDA present, the same runs on ``cuda`` for real.
 
 Example:
     >>> import torch
-    >>> from grader.sandbox.ops import Session
+    >>> from grader.tracks.pytorch.worker.ops import Session
     >>> s = Session(None, None); s.objects[1] = torch.nn.Linear(3, 2)
     >>> op_forward_on(s, 1, [[[4, 3], "float32"]], device="meta")["output"]["shape"]
     [4, 2]
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 if TYPE_CHECKING:
-    from grader.sandbox.session import Session
+    from grader.tracks.pytorch.worker.session import Session
 
 __all__ = ["DEVICE_OPS", "describe_output", "op_forward_on"]
 

@@ -1,7 +1,7 @@
 """A session: the objects built from one exercise module, addressed by integer handles, and how an
 exception of the exercise's code becomes plain data (the student's error, with their frames).
 
-The operations themselves live in :mod:`grader.sandbox.ops` and its ``ops_*`` modules; they take a
+The operations themselves live in :mod:`grader.tracks.pytorch.worker.ops` and its ``ops_*`` modules; they take a
 session as their first argument, and a session runs them by name.
 
 Example:
@@ -23,7 +23,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from grader.sandbox.specs import MissingName, NotCallableName, evaluate
+from grader.tracks.pytorch.worker.specs import MissingName, NotCallableName, evaluate
 
 __all__ = ["Session", "StudentCodeError", "describe_error"]
 
@@ -101,7 +101,7 @@ def _definition_frames(namespace: Any, name: str, root: Path | None) -> list[dic
 
 class Session:
     """Objects built from one exercise module, addressed by integer handles; ``run`` dispatches to
-    ``ops`` (name -> operation; :class:`grader.sandbox.ops.Session` has every operation)."""
+    ``ops`` (name -> operation; :class:`grader.tracks.pytorch.worker.ops.Session` has every operation)."""
 
     def __init__(self, namespace: Any, root: Path | None,
                  ops: Mapping[str, Callable[..., dict[str, Any]]] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Operations specific to the custom layers checks (registered in :data:`grader.sandbox.ops.OPS`).
+"""Operations specific to the custom layers checks (registered in :data:`grader.tracks.pytorch.worker.ops.OPS`).
 
 Each operation is ``op(session, **args) -> dict`` of plain data.
 """

@@ -2,7 +2,7 @@
 
 Example:
     >>> import types
-    >>> from grader.sandbox.ops import Session
+    >>> from grader.tracks.pytorch.worker.ops import Session
     >>> mod = types.SimpleNamespace(__grader_notebook_stop__={"cell": 3, "line": 1, "type": "ValueError",
     ...                                                      "message": "boom"})
     >>> op_notebook(Session(mod, None))["stopped"]["cell"]
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from grader.sandbox.session import Session
+    from grader.tracks.pytorch.worker.session import Session
 
 __all__ = ["NOTEBOOK_OPS", "op_notebook"]
 

@@ -2,7 +2,10 @@
 
 The same :class:`Session` runs in the worker on the student's module and in the
 judge on the reference, so both sides do exactly the same thing; only plain
-data leaves it (see :mod:`grader.sandbox.codec`).
+data leaves it (see :mod:`grader.sandbox.codec`; importing this module registers the
+tensor codec, :mod:`grader.tracks.pytorch.arrays`). This is the PyTorch track's operations
+module: the worker loop (:mod:`grader.sandbox.worker`) imports it by name and uses
+:class:`Session`, :func:`cuda_present` and :func:`on_confined`.
 
 Example:
     >>> import types, torch
@@ -23,18 +26,19 @@ from typing import Any, Callable
 
 import torch
 
-from grader.sandbox import session as _session
-from grader.sandbox.inputs_guard import changed_inputs, spy_in_place
-from grader.sandbox.ops_devices import DEVICE_OPS
-from grader.sandbox.ops_files import FILE_OPS
-from grader.sandbox.ops_layers import LAYER_OPS
-from grader.sandbox.ops_notebook import NOTEBOOK_OPS
-from grader.sandbox.ops_params import PARAM_OPS, uninitialized
-from grader.sandbox.ops_trace import TRACE_OPS
-from grader.sandbox.session import StudentCodeError
-from grader.sandbox.structure import describe, tensor_candidates
+from grader.tracks.pytorch import arrays  # noqa: F401 - registers the tensor codec
+from grader.tracks.pytorch.worker import session as _session
+from grader.tracks.pytorch.worker.inputs_guard import changed_inputs, spy_in_place
+from grader.tracks.pytorch.worker.ops_devices import DEVICE_OPS
+from grader.tracks.pytorch.worker.ops_files import FILE_OPS
+from grader.tracks.pytorch.worker.ops_layers import LAYER_OPS
+from grader.tracks.pytorch.worker.ops_notebook import NOTEBOOK_OPS
+from grader.tracks.pytorch.worker.ops_params import PARAM_OPS, uninitialized
+from grader.tracks.pytorch.worker.ops_trace import TRACE_OPS
+from grader.tracks.pytorch.worker.session import StudentCodeError
+from grader.tracks.pytorch.worker.structure import describe, tensor_candidates
 
-__all__ = ["Session", "StudentCodeError", "OPS"]
+__all__ = ["Session", "StudentCodeError", "OPS", "cuda_present", "on_confined"]
 
 # -- operations -------------------------------------------------------------
 
@@ -152,7 +156,7 @@ def _copy(session: Session, target: torch.Tensor, value: torch.Tensor) -> None:
 def op_forward(session: Session, handle: int, args: list[Any], kwargs: dict[str, Any] | None = None,
                grad: bool = False) -> dict[str, Any]:
     """``obj(*args, **kwargs)``; ``changed_inputs`` says which tensor arguments the call wrote into,
-    and the in-place operation and line that did (see :mod:`grader.sandbox.inputs_guard`)."""
+    and the in-place operation and line that did (see :mod:`grader.tracks.pytorch.worker.inputs_guard`)."""
     obj = session.objects[handle]
     call_args = session._resolve_args(args)
     originals = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in call_args]
@@ -242,3 +246,14 @@ class Session(_session.Session):
 
     def __init__(self, namespace: Any, root: Path | None) -> None:
         super().__init__(namespace, root, OPS)
+
+
+def cuda_present() -> bool:
+    """Whether CUDA is there (NVML check, no initialisation): its driver maps far more
+    address space than any limit we could set, so the worker leaves RLIMIT_AS off then."""
+    return torch.version.cuda is not None and torch.cuda.is_available()
+
+
+def on_confined() -> None:
+    """The worker is confined and runs no student code yet: one intra-op thread per worker."""
+    torch.set_num_threads(1)

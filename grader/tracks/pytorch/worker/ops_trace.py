@@ -6,7 +6,7 @@ computation first diverges (:mod:`grader.checks.diverge`).
 
 Example:
     >>> import torch
-    >>> from grader.sandbox.ops import Session
+    >>> from grader.tracks.pytorch.worker.ops import Session
     >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
     >>> s = Session(None, None); s.objects[1] = net
     >>> calls = op_trace(s, 1, [torch.ones(1, 2)])["calls"]
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import torch
 
-from grader.sandbox.inputs_guard import student_frame
+from grader.tracks.pytorch.worker.inputs_guard import student_frame
 
 if TYPE_CHECKING:
-    from grader.sandbox.session import Session
+    from grader.tracks.pytorch.worker.session import Session
 
 __all__ = ["TRACE_OPS", "op_trace"]
 

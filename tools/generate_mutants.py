@@ -58,10 +58,6 @@ TABLES = {
         "FIXED_CASES": "model_construction/fixed_hidden_mlp", "NEST_CASES": "model_construction/nest_mlp",
         "PAR_CASES": "model_construction/parallel", "STACK_CASES": "model_construction/stack",
         "CONT_CASES": "model_construction/containers"},
-    "tests.suites.test_parameters_bugs": {
-        "ACCESS_CASES": "parameters/access", "NESTED_CASES": "parameters/nested", "INIT_CASES": "parameters/init",
-        "TYING_CASES": "parameters/tying"},
-    "tests.suites.test_lazy_init_bugs": {"LAZY_CASES": "lazy_init/lazy_mlp"},
     "tests.suites.test_read_write_bugs": {
         "IO_CASES": "read_write/tensor_io", "CK_CASES": "read_write/checkpoint", "CL_CASES": "read_write/clone"},
     "tests.suites.test_devices_bugs": {"SEL_CASES": "devices/select", "PL_CASES": "devices/placement"},

@@ -139,13 +139,6 @@ def test_a_missing_load_is_not_told_it_refused_files(grade_files) -> None:
            passes=["torch_load_readable"], absent={"load_refuses_code": ["refused the planted files"]})
 
 
-def test_no_matched_by_position_note_when_the_names_match(grade_files) -> None:
-    body = mutant_source("parameters/tying", "tanh")
-    run = grade_files({"parameters/tying.py": body}, "parameters/tying")
-    expect(run, "parameters/tying", {"forward": ["Tensors are not close"]},
-           absent={"forward": ["matched by position"]})
-
-
 # -- where the computation diverges ------------------------------------------------------------------
 
 _SIGMOID_MLP = """

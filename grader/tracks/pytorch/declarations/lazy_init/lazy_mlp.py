@@ -1,4 +1,4 @@
-"""Deferred initialization: LazyMLP and materialize.
+"""lazy_init/lazy_mlp: deferred initialization, ``LazyMLP`` and ``materialize``.
 
 ``LazyMLP``'s parameters must be uninitialized until the first forward, then have
 the reference's shapes for the drawn input width; after that forward it computes
@@ -22,6 +22,10 @@ here, so D ≥ 0.09 and the KS test misses them with probability below
 2·exp(-2n(0.09 - 0.021)²) ≈ 1e-67. Xavier *normal* puts 8.3 % of the weights beyond
 the bound (missed with probability e^-1425), a bound sqrt(6 / fan_in) at least 13 %
 of each layer's (missed with probability < e^-140).
+
+Example:
+    >>> EXERCISE.id, [c.id for c in EXERCISE.checks]
+    ('lazy_init/lazy_mlp', ['uninitialized', 'shapes', 'forward', 'materialize', 'returns_net'])
 """
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ from grader.checks.draw import batch, cases, matrix_input, width
 from grader.checks.init import (XAVIER_MISTAKES, Initialization, InitMistake, Observed, Trial, default_linear_weight,
                                 where_defined, xavier_uniform)
 from grader.checks.pair import randn
+from grader.mutants import Mutant
 from grader.sandbox.client import StudentError
 from grader.tracks.pytorch.worker.specs import Spec, ex, handle, nn, shared, tensor
 
@@ -204,7 +209,7 @@ def _returns_net(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
                       location=where, case=shown)
 
 
-LAZY_MLP = Exercise("lazy_init/lazy_mlp", "Deferred initialization: LazyMLP and materialize", (
+EXERCISE = Exercise("lazy_init/lazy_mlp", "Deferred initialization: LazyMLP and materialize", (
     Custom(id="uninitialized", title="LazyMLP's parameters are uninitialized before the first forward", points=1,
            examine=_uninitialized, cases=cases(h=width(1, 12), o=width(1, 8)), max_examples=3,
            defaults=({"h": 256, "o": 10},)),
@@ -225,4 +230,94 @@ LAZY_MLP = Exercise("lazy_init/lazy_mlp", "Deferred initialization: LazyMLP and 
            cases=cases(i=width(1, 8), h=width(1, 8), o=width(1, 8), batch=batch()), max_examples=2),
 ))
 
-EXERCISES = [LAZY_MLP]
+
+
+# -- known-bad submissions ------------------------------------------------------------------------
+
+_CHECKS = ("uninitialized", "shapes", "forward", "materialize", "returns_net")
+_LAYERS = """        self.hidden = nn.LazyLinear(hidden)
+        self.output = nn.LazyLinear(out_features)"""
+_MATERIALIZE = """    with torch.no_grad():
+        net(example)
+    for m in net.modules():
+        # A LazyLinear turns into a plain Linear once materialized.
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    return net"""
+
+
+def _others(*failing: str) -> list[str]:
+    """The checks other than ``failing`` (LazyMLP and materialize are graded apart)."""
+    return [c for c in _CHECKS if c not in failing]
+
+
+MUTANTS = (
+    Mutant("fixed_input_width", "`hidden` is `nn.Linear(20, hidden)`, not an `nn.LazyLinear`.",
+           edits=[(_LAYERS, """        self.hidden = nn.Linear(20, hidden)
+        self.output = nn.Linear(hidden, out_features)""")],
+           fails={"uninitialized": ["`hidden.weight` already has the shape", "nn.LazyLinear"],
+                  "shapes": ["mat1 and mat2 shapes cannot be multiplied"], "forward": []},
+           passes=["materialize", "returns_net"], line_of={"uninitialized": "def __init__"}),
+    Mutant("no_relu", "No ReLU between `hidden` and `output` in LazyMLP's forward.",
+           edits=[("return self.output(F.relu(self.hidden(X)))", "return self.output(self.hidden(X))")],
+           fails={"forward": ["Tensors are not close", "the ReLU between `hidden` and `output` is missing"]},
+           passes=_others("forward")),
+    Mutant("init_before_dry_run", "`materialize` initializes before the dry forward pass.",
+           edits=[(_MATERIALIZE, """    for m in net.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    with torch.no_grad():
+        net(example)
+    return net""")],
+           fails={"materialize": ["raised ValueError: Attempted to use an uninitialized parameter",
+                                  "touched the parameters while they were still uninitialized",
+                                  "*after* the dry forward"]},
+           passes=["uninitialized", "shapes", "forward"],
+           line_of={"materialize": "nn.init.xavier_uniform_(m.weight)"}),
+    Mutant("init_skips_lazy_layers", "`materialize` initializes before the dry forward, matching `type(m) is "
+                                     "nn.Linear`: the lazy layers keep PyTorch's default initialization.",
+           edits=[(_MATERIALIZE, """    for m in net.modules():
+        if type(m) is nn.Linear:
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    with torch.no_grad():
+        net(example)
+    return net""")],
+           fails={"materialize": ["expected zeros, but", "PyTorch's default initialization",
+                                  "*after* the dry forward"]},
+           passes=_others("materialize"), line_of={"materialize": "def materialize"}),
+    Mutant("no_dry_run", "`materialize` never runs the dry forward: the lazy layers stay uninitialized.",
+           edits=[(_MATERIALIZE, """    for m in net.modules():
+        if isinstance(m, nn.Linear) and not isinstance(m, nn.LazyLinear):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    return net""")],
+           fails={"materialize": ["are still uninitialized (they have no shape yet): 0.weight, 0.bias",
+                                  "run `net(example)` once"]},
+           passes=_others("materialize")),
+    Mutant("xavier_normal", "`materialize` uses Xavier normal instead of Xavier uniform.",
+           edits=[("nn.init.xavier_uniform_(m.weight)", "nn.init.xavier_normal_(m.weight)")],
+           fails={"materialize": ["lie outside these bounds", "Xavier-uniform", "KS test against"]},
+           passes=_others("materialize")),
+    Mutant("bias_kept", "`materialize` leaves the biases as they were.",
+           edits=[("""            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+""", "")],
+           fails={"materialize": ["`0.bias` (Linear", "expected zeros", "nn.init.zeros_(m.bias)"]},
+           passes=_others("materialize")),
+    Mutant("top_level_children_only", "`materialize` walks `net.children()`, missing the nested layers.",
+           edits=[("for m in net.modules():", "for m in net.children():")],
+           fails={"materialize": ["nn.Sequential(nn.Sequential(nn.LazyLinear(", "expected zeros"]},
+           passes=_others("materialize")),
+    Mutant("returns_nothing", "`materialize` returns nothing.",
+           edits=[(_MATERIALIZE, _MATERIALIZE.replace("    return net", ""))],
+           fails={"returns_net": ["returned None", "`return net`"]}, passes=_others("returns_net"),
+           line_of={"returns_net": "def materialize"}),
+    Mutant("returns_copy", "`materialize` returns a deep copy of `net`, not `net` itself.",
+           edits=[("import torch\n", "import copy\nimport torch\n"),
+                  (_MATERIALIZE, _MATERIALIZE.replace("    return net", "    return copy.deepcopy(net)"))],
+           fails={"returns_net": ["another module than `net`"]}, passes=_others("returns_net")),
+)

@@ -53,11 +53,6 @@ class Case:
 # -- the tables ---------------------------------------------------------------------------------------------
 
 TABLES = {
-    "tests.suites.test_model_construction_bugs": {
-        "MLP_CASES": "model_construction/mlp", "SEQ_CASES": "model_construction/my_sequential",
-        "FIXED_CASES": "model_construction/fixed_hidden_mlp", "NEST_CASES": "model_construction/nest_mlp",
-        "PAR_CASES": "model_construction/parallel", "STACK_CASES": "model_construction/stack",
-        "CONT_CASES": "model_construction/containers"},
     "tests.suites.test_parameters_bugs": {
         "ACCESS_CASES": "parameters/access", "NESTED_CASES": "parameters/nested", "INIT_CASES": "parameters/init",
         "TYING_CASES": "parameters/tying"},

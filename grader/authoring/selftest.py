@@ -134,7 +134,7 @@ def unmet(mutant: Mutant, result: ExerciseResult) -> tuple[str, ...]:
                 if c is not None and needle in check_text(c)]
     for check_id, line in mutant.line_of.items():
         c = by_id.get(check_id)
-        shown = (c.location.code or "") if c is not None and c.location is not None else ""
+        shown = (c.location.source or "") if c is not None and c.location is not None else ""
         if c is not None and line not in shown:
             out.append(f"{check_id}: should point at a line with {line!r}, points at {shown!r}")
     return tuple(out)

@@ -1,8 +1,8 @@
 """No flakes: the verdict depends on the submission and the seed, nothing else.
 
 - the reference solutions get full marks under 20 seeds;
-- a representative buggy submission per topic (taken from ``tests/suites/*_bugs.py``)
-  is caught under the same 20 seeds;
+- a representative buggy submission per topic (taken from ``tests/suites/*_bugs.py``, or a
+  declared mutant for a converted topic) is caught under the same 20 seeds;
 - the same seed gives identical verdicts, in another judge process too.
 
 The gradings run in two judge processes (this machine has two cores), each
@@ -26,16 +26,21 @@ Verdict = tuple[tuple[str, str, float, str, str], ...]
 
 def _buggy_cases() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """id -> (exercise, source, checks that must fail): one realistic bug per topic."""
+    from grader.catalog import mutants_of
     from tests.suites import (test_custom_layers_bugs as cl, test_devices_bugs as dv, test_lazy_init_bugs as lz,
-                              test_model_construction_bugs as mc, test_parameters_bugs as pa,
-                              test_read_write_bugs as rw)
+                              test_parameters_bugs as pa, test_read_write_bugs as rw)
 
     def pick(cases: list[Any], case_id: str) -> tuple[str, tuple[str, ...]]:
         param = next(p for p in cases if p.id == case_id)
         return param.values[0], tuple(param.values[1])
 
+    def declared(exercise_id: str, slug: str) -> tuple[str, str, tuple[str, ...]]:
+        mutant = next(m for m in mutants_of(exercise_id) if m.slug == slug)
+        solution = (ROOT / "solutions" / f"{exercise_id}.py").read_text(encoding="utf-8")
+        return exercise_id, mutant.apply(solution), tuple(mutant.fails)
+
     chosen = {
-        "parallel-cat-on-dim-0": (mc.PAR_ID, *pick(mc.PAR_CASES, "cat_on_dim_0")),
+        "parallel-cat-on-dim-0": declared("model_construction/parallel", "cat_on_dim_0"),
         "init-xavier-fan-in-only": (pa.INIT, *pick(pa.INIT_CASES, "xavier-fan-in-only")),
         "lazy-xavier-normal": (lz.LAZY, *pick(lz.LAZY_CASES, "xavier-normal")),
         "tensor-io-float-cast": (rw.IO_ID, *pick(rw.IO_CASES, "float_cast_on_save")),

@@ -1,9 +1,8 @@
 """No flakes: the verdict depends on the submission and the seed, nothing else.
 
 - the reference solutions get full marks under 20 seeds;
-- a representative buggy submission per topic (taken from ``tests/suites/*_bugs.py`` or the declared
-  mutants)
-  is caught under the same 20 seeds;
+- a representative buggy submission per topic (a declared mutant, or a case of
+  ``tests/suites/*_bugs.py``) is caught under the same 20 seeds;
 - the same seed gives identical verdicts, in another judge process too.
 
 The gradings run in two judge processes (this machine has two cores), each
@@ -28,7 +27,7 @@ Verdict = tuple[tuple[str, str, float, str, str], ...]
 def _buggy_cases() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """id -> (exercise, source, checks that must fail): one realistic bug per topic."""
     from grader.catalog import mutants_of
-    from tests.suites import test_devices_bugs as dv, test_model_construction_bugs as mc, test_read_write_bugs as rw
+    from tests.suites import test_devices_bugs as dv, test_read_write_bugs as rw
 
     def pick(cases: list[Any], case_id: str) -> tuple[str, tuple[str, ...]]:
         param = next(p for p in cases if p.id == case_id)
@@ -39,7 +38,7 @@ def _buggy_cases() -> dict[str, tuple[str, str, tuple[str, ...]]]:
         return exercise, mutant.apply((ROOT / "solutions" / f"{exercise}.py").read_text()), tuple(mutant.fails)
 
     chosen = {
-        "parallel-cat-on-dim-0": (mc.PAR_ID, *pick(mc.PAR_CASES, "cat_on_dim_0")),
+        "parallel-cat-on-dim-0": declared("model_construction/parallel", "cat_on_dim_0"),
         "init-xavier-fan-in-only": declared("parameters/init", "xavier_fan_in_only"),
         "lazy-xavier-normal": declared("lazy_init/lazy_mlp", "xavier_normal"),
         "tensor-io-float-cast": (rw.IO_ID, *pick(rw.IO_CASES, "float_cast_on_save")),

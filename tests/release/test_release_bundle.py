@@ -45,13 +45,14 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.C
 def venv(bundle: tuple[Path, subprocess.CompletedProcess[str]],
          tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the release installed from its folder (pip resolves torch
-    and the rest from the configured indexes; torch==2.13.0 from the local CPU wheel)."""
+    and the rest from the configured indexes; constraints/cpu.txt holds torch at 2.13.0, the local
+    CPU wheel, where the release's torch range alone would take the newest torch and its CUDA packages)."""
     out, _ = bundle
     env_dir = tmp_path_factory.mktemp("venv") / "env"
     made = _run([sys.executable, "-m", "venv", str(env_dir)], cwd=out)
     assert made.returncode == 0, made.stderr
     pip = _run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-                str(out)], cwd=out, timeout=900)
+                "-c", str(ROOT / "constraints" / "cpu.txt"), str(out)], cwd=out, timeout=900)
     if pip.returncode != 0 and any(s in pip.stdout + pip.stderr for s in
                                    ("Could not find a version", "No matching distribution", "Network is unreachable",
                                     "Temporary failure in name resolution", "Max retries exceeded",

@@ -83,6 +83,7 @@ def test_the_release_holds_stubs_grader_and_recordings_only(bundle):
     assert (out / ".github" / "workflows" / "grade.yml").is_file()
     for absent in ("solutions", "mutants", "grader/hidden", "tests"):
         assert not (out / absent).exists(), absent
+        assert (ROOT / absent).exists(), f"positive control: {absent} is not in the project either"
     manifest = json.loads((out / "grader" / "release.json").read_text())
     assert manifest["seed"] == SEED
     public = {e.id: [c.id for c in e.public().checks] for e in select(TOPIC)}
@@ -93,6 +94,7 @@ def test_the_release_holds_stubs_grader_and_recordings_only(bundle):
         stub = (out / "exercises" / f"{exercise}.py").read_text()
         assert stub == (ROOT / "exercises" / f"{exercise}.py").read_text()
     assert not list((out / "exercises").glob("parameters/*.py")), "only the released topic's stubs"
+    assert list((ROOT / "exercises").glob("parameters/*.py")), "positive control: the same glob finds stubs"
 
 
 def test_no_line_of_reference_code_is_inside(bundle):
@@ -118,6 +120,11 @@ def test_installed_release_has_no_reference_code(venv):
     assert package.is_dir()
     assert not (package / "hidden").exists()
     assert not list(site.glob("**/solutions")) and not list(site.glob("**/mutants"))
+    planted = venv.parent / "control" / "lib" / "deep"  # positive control: the same globs find them
+    for name in ("solutions", "mutants"):
+        (planted / name).mkdir(parents=True, exist_ok=True)
+    assert len(list(venv.parent.joinpath("control").glob("**/solutions"))) == 1
+    assert len(list(venv.parent.joinpath("control").glob("**/mutants"))) == 1
     found = find_leaks(package, solutions=ROOT / "solutions", allowed=[ROOT / "exercises", ROOT / "grader"])
     assert found == []
     proc = _run([str(venv / "bin" / "python"), "-c", "import grader; print(grader.__file__)"], cwd=venv,

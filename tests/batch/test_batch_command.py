@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import subprocess
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_class_is_graded_one_bad_submission_never_stops_it(clean_run: CleanRun) 
     assert "0 grader faults" in proc.stdout and "GRADER FAULT" not in proc.stdout
 
 
-def test_refused_archives_say_why(clean_run: CleanRun) -> None:
+def test_refused_archives_say_why(clean_run: CleanRun, class_dir: Path, tmp_path: Path) -> None:
     out, proc = clean_run
     for student, reason in (("eve", "outside its folder"), ("gus", "link")):
         data = json.loads((out / student / "results.json").read_text())
@@ -62,6 +63,12 @@ def test_refused_archives_say_why(clean_run: CleanRun) -> None:
         assert all(reason in t["output"] and "Submission refused" in t["output"] for t in data["tests"])
         assert f"{student}: Submission refused" in proc.stdout
     assert not (out.parent / "outside.py").exists() and not list(out.parent.rglob("outside.py"))
+    # positive controls: eve.zip does aim a member there, and the same search finds such a file
+    with zipfile.ZipFile(class_dir / "eve.zip") as zf:
+        assert "../../outside.py" in zf.namelist()
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "outside.py").write_text("print('escaped')\n")
+    assert list(tmp_path.rglob("outside.py")) == [tmp_path / "a" / "b" / "outside.py"]
 
 
 def test_gradebook_and_summary(clean_run: CleanRun) -> None:

@@ -27,6 +27,7 @@ def test_killed_batch_resumes_to_the_clean_result(class_dir: Path, clean_run: tu
             assert time.monotonic() < deadline, "no student finished in time"
             time.sleep(0.02)
         below = _descendants(proc.pid)  # job processes, fork servers, workers
+        assert _alive(below, timeout=0), "positive control: the liveness check sees them while they run"
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
@@ -47,6 +48,10 @@ def test_killed_batch_resumes_to_the_clean_result(class_dir: Path, clean_run: tu
         assert (reused, graded) == (0, len(STUDENTS)), rerun.stdout
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(STUDENTS)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    control = tmp_path / "control" / "ann"  # positive control: the same search finds a leftover .tmp
+    control.mkdir(parents=True)
+    (control / "results.json.tmp").write_text("{}")
+    assert [p.name for p in (tmp_path / "control").rglob("*") if p.name.endswith(".tmp")] == ["results.json.tmp"]
     assert comparable(out) == comparable(clean_out)
 
 

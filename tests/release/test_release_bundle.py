@@ -45,13 +45,14 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.C
 def venv(bundle: tuple[Path, subprocess.CompletedProcess[str]],
          tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the release installed from its folder (pip resolves torch
-    and the rest from the configured indexes; torch==2.13.0 from the local CPU wheel)."""
+    and the rest from the configured indexes; constraints/cpu.txt holds torch at 2.13.0, the local
+    CPU wheel, where the release's torch range alone would take the newest torch and its CUDA packages)."""
     out, _ = bundle
     env_dir = tmp_path_factory.mktemp("venv") / "env"
     made = _run([sys.executable, "-m", "venv", str(env_dir)], cwd=out)
     assert made.returncode == 0, made.stderr
     pip = _run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-                str(out)], cwd=out, timeout=900)
+                "-c", str(ROOT / "constraints" / "cpu.txt"), str(out)], cwd=out, timeout=900)
     if pip.returncode != 0 and any(s in pip.stdout + pip.stderr for s in
                                    ("Could not find a version", "No matching distribution", "Network is unreachable",
                                     "Temporary failure in name resolution", "Max retries exceeded",
@@ -80,8 +81,9 @@ def test_the_release_holds_stubs_grader_and_recordings_only(bundle):
     assert "other feedback text" not in proc.stdout, proc.stdout
     assert (out / "pyproject.toml").is_file() and (out / "README.md").is_file()
     assert (out / ".github" / "workflows" / "grade.yml").is_file()
-    for absent in ("solutions", "mutants", "grader/hidden", "tests"):
+    for absent in ("solutions", "tests"):
         assert not (out / absent).exists(), absent
+        assert (ROOT / absent).exists(), f"positive control: {absent} is not in the project either"
     manifest = json.loads((out / "grader" / "release.json").read_text())
     assert manifest["seed"] == SEED
     public = {e.id: [c.id for c in e.public().checks] for e in select(TOPIC)}
@@ -92,6 +94,7 @@ def test_the_release_holds_stubs_grader_and_recordings_only(bundle):
         stub = (out / "exercises" / f"{exercise}.py").read_text()
         assert stub == (ROOT / "exercises" / f"{exercise}.py").read_text()
     assert not list((out / "exercises").glob("parameters/*.py")), "only the released topic's stubs"
+    assert list((ROOT / "exercises").glob("parameters/*.py")), "positive control: the same glob finds stubs"
 
 
 def test_no_line_of_reference_code_is_inside(bundle):
@@ -128,6 +131,11 @@ def test_installed_release_has_no_reference_code(venv):
     assert package.is_dir()
     assert not (package / "hidden").exists()
     assert not list(site.glob("**/solutions")) and not list(site.glob("**/mutants"))
+    planted = venv.parent / "control" / "lib" / "deep"  # positive control: the same globs find them
+    for name in ("solutions", "mutants"):
+        (planted / name).mkdir(parents=True, exist_ok=True)
+    assert len(list(venv.parent.joinpath("control").glob("**/solutions"))) == 1
+    assert len(list(venv.parent.joinpath("control").glob("**/mutants"))) == 1
     found = find_leaks(package, solutions=ROOT / "solutions",
                        allowed=[ROOT / "exercises", *grader_sources(ROOT / "grader")])
     assert found == []

@@ -12,6 +12,7 @@ from grader.sandbox.client import Worker, WorkerPool
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import Confinement, SandboxPolicy
 from grader.tracks.pytorch.worker.specs import ex
+from tests.sandbox_required import require_protection
 
 
 @pytest.fixture(scope="session")
@@ -22,11 +23,11 @@ def confinement(pool: WorkerPool) -> Confinement:
 
 @pytest.fixture
 def needs(confinement: Confinement) -> Callable[..., None]:
-    """``needs("landlock", "seccomp")`` skips the test where a layer is missing here."""
+    """``needs("landlock", "seccomp")`` skips the test where a layer is missing here (fails instead
+    under ``GRADER_REQUIRE_SANDBOX=1``, see :mod:`tests.sandbox_required`)."""
     def check(*layers: str) -> None:
         missing = [layer for layer in layers if layer not in confinement.layers]
-        if missing:
-            pytest.skip(f"this machine lacks {', '.join(missing)}: {'; '.join(confinement.problems)}")
+        require_protection(", ".join(missing), not missing, "; ".join(confinement.problems))
     return check
 
 

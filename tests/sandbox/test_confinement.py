@@ -6,6 +6,7 @@ report ``"ok"`` or the errno name of what each attempt raised.
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
@@ -83,6 +84,22 @@ def probe():
                    "write_submission": "EACCES", "write_tmp": "EACCES", "write_scratch": "ok", "tempfile": "ok",
                    "link_solutions_into_scratch": "EXDEV"}
     assert not os.path.exists("/tmp/written_by_a_worker")
+
+
+def test_positive_control_the_tmp_check_sees_a_worker_write_without_landlock(probe):
+    """The same write and the same ``os.path.exists`` as above, with Landlock off: the file is there,
+    so the absence above is Landlock's doing, not a check that cannot see a worker's write."""
+    path = f"/tmp/written_by_a_worker_{uuid.uuid4().hex[:12]}"
+    try:
+        got = probe(f'''{ATTEMPT}
+def probe():
+    return attempt(lambda: write({path!r}))
+''', sandbox=SandboxPolicy(landlock=False))
+        assert got == "ok"
+        assert os.path.exists(path)
+    finally:
+        if os.path.lexists(path):
+            os.remove(path)
 
 
 def test_no_network_no_exec_no_processes_no_ptrace(probe, needs):

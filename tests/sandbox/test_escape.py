@@ -107,6 +107,7 @@ def test_workers_die_with_their_fork_server_and_the_pool_starts_another(tmp_path
         worker = pool.start(submission_root=tmp_path, limits=Limits(timeout=60))
         server = pool._server
         assert server is not None
+        assert _alive(worker.pid)  # positive control: the same check sees the worker while it lives
         server._proc.kill()  # e.g. the machine's OOM killer
         server._proc.wait()
         deadline = time.monotonic() + 3
@@ -125,6 +126,7 @@ def test_a_judge_that_goes_away_leaves_no_worker_and_no_folder(tmp_path):
     pool = WorkerPool()
     worker = pool.start(submission_root=tmp_path, limits=Limits(timeout=60))
     assert worker.scratch.is_dir() and worker.log_dir.is_dir()
+    assert _alive(worker.pid)  # positive control: the same check sees the worker while it lives
     pool.close()  # the judge's end of the control socket closes, as when the judge is killed
     assert not _alive(worker.pid)
     assert not worker.scratch.exists() and not worker.log_dir.exists()

@@ -169,14 +169,18 @@ def _write_manifest(out: Path, exercises: tuple[Exercise, ...], seed: int) -> No
 
 
 def _dependencies() -> list[str]:
+    """The release's dependencies: the project's, with hypothesis and torch pinned to the versions
+    its expected values were recorded with (the project itself accepts a range of torch)."""
     import hypothesis
+    import torch
 
+    pinned = {"hypothesis": hypothesis.__version__, "torch": torch.__version__.split("+")[0]}
     deps = []
     for req in importlib.metadata.requires("d2l-dlc-grader") or []:
         if "extra ==" in req:
             continue
-        name = req.split(">")[0].split("=")[0].split("<")[0].strip()
-        deps.append(f"hypothesis=={hypothesis.__version__}" if name == "hypothesis" else req)
+        name = req.split(">")[0].split("=")[0].split("<")[0].split(";")[0].strip()
+        deps.append(f"{name}=={pinned[name]}" if name in pinned else req)
     return deps
 
 

@@ -120,7 +120,7 @@ def test_grader_fault_exits_three_and_grades_hidden_checks(tmp_path: Path, monke
 
     seen = {}
 
-    def fake_grade(root, exercises, *, seed, options, pool, on_exercise):  # type: ignore[no-untyped-def]
+    def fake_grade(root, exercises, *, seed, options, pool, on_exercise, references):  # type: ignore[no-untyped-def]
         seen["include_hidden"] = options.include_hidden
         checks = (CheckResult("model_construction/mlp", "names", "names", Status.PASSED, 2.0, 2.0),
                   CheckResult("model_construction/mlp", "forward", "forward", Status.ERROR, 0.0, 3.0,

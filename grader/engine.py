@@ -32,7 +32,8 @@ from grader.sandbox.client import WorkerDied, WorkerPool
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 
-__all__ = ["GradeOptions", "References", "RecordedReferences", "grade", "new_seed", "SandboxPolicy", "SandboxUnavailable"]
+__all__ = ["GradeOptions", "References", "RecordedReferences", "grade", "new_seed", "SandboxPolicy",
+           "SandboxUnavailable"]
 
 
 def new_seed() -> int:

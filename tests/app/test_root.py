@@ -126,7 +126,8 @@ def test_the_command_grades_with_the_composed_seed_and_references(fake_server, r
 
     seen = {}
 
-    def fake_grade(root, exercises, *, seed, options, pool, references, on_exercise=None):  # type: ignore[no-untyped-def]
+    def fake_grade(root, exercises, *, seed, options, pool, references,  # type: ignore[no-untyped-def]
+                   on_exercise=None):
         seen.update(seed=seed, references=references, hidden=options.include_hidden, pool=pool)
         return _passed_run(root, seed)
 

@@ -1,4 +1,6 @@
-"""The ``grade`` command: thin wrappers over the engine and the renderers.
+"""The ``grade`` command: its options, and one call per command into :mod:`grader.app` (each
+command's module asks the composition root, :mod:`grader.app.root`, for its installation, seed,
+references and worker pool).
 
 Example:
     $ grade list
@@ -13,9 +15,7 @@ from pathlib import Path
 
 import click
 
-from grader.usage import usage_errors
-
-__all__ = ["main", "usage_errors"]
+__all__ = ["main"]
 
 
 def _console() -> "Console":  # noqa: F821 - rich imported lazily
@@ -34,27 +34,9 @@ def main() -> None:
 @main.command("list")
 def list_exercises() -> None:
     """Show every exercise with its checks' points."""
-    from rich.table import Table
+    from grader.app.listing import run_list
 
-    from grader.catalog import all_exercises, is_hidden
-
-    table = Table(title="Exercises", show_lines=False)
-    table.add_column("exercise", no_wrap=True)
-    table.add_column("title")
-    table.add_column("checks", justify="right")
-    table.add_column("points", justify="right")
-    table.add_column("hidden", justify="right")
-    total = 0.0
-    for ex in all_exercises():
-        hidden = [c for c in ex.checks if is_hidden(c)]
-        table.add_row(ex.id, ex.title, str(len(ex.checks)), f"{ex.max_score:g}",
-                      f"{len(hidden)} ({sum(c.points for c in hidden):g} pts)" if hidden else "")
-        total += ex.max_score
-    console = _console()
-    console.print(table)
-    console.print(f"{len(all_exercises())} exercises, {total:g} points. "
-                  "Grade one with `grade exercise <id>`, a topic with `grade exercise <topic>`, "
-                  "or everything with `grade exercise all`.")
+    sys.exit(run_list(_console()))
 
 
 @main.command("exercise")
@@ -80,47 +62,11 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
     Runs the public checks (hidden ones run in `grade batch` and `grade ci`). In a
     student release, the expected values come from the release's recordings.
     """
-    from grader.sandbox.forkserver import ForkServer
+    from grader.app.exercise import run_exercise
 
-    server = ForkServer()  # imports torch in its own process while this one does the same
-
-    from grader.catalog import is_hidden, select
-    from grader.engine import grade
-    from grader.paths import default_submission
-    from grader.settings import run_settings
-    from grader.render import render_terminal, write_gradescope_json, write_html
-    from grader.sandbox.client import WorkerPool
-    from grader.sandbox.limits import Limits
-    from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
-
-    with usage_errors(server):
-        chosen = select(target)
-        root = (submission or default_submission()).resolve()
-        if not root.is_dir():
-            raise click.UsageError(f"submission folder {root} does not exist")
-        seed, options = run_settings(seed, include_hidden=False, sandbox=SandboxPolicy(require=require_sandbox),
-                                     limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
-    console = _console()
-    with WorkerPool(server) as pool, console.status(f"grading {target} (seed {seed})…") as status:
-        def progress(result):  # type: ignore[no-untyped-def]
-            status.update(f"graded {result.exercise}: {result.score:g}/{result.max_score:g}")
-
-        try:
-            run = grade(root, chosen, seed=seed, options=options, pool=pool, on_exercise=progress)
-        except SandboxUnavailable as exc:
-            status.stop()
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
-    render_terminal(run, console, verbose=verbose)
-    hidden = [c for e in chosen for c in e.checks if is_hidden(c)]
-    if hidden:
-        console.print(f"Not run here: {len(hidden)} hidden check(s) ({sum(c.points for c in hidden):g} points) that "
-                      f"only your instructor's grading (`grade batch`, `grade ci`) runs.")
-    html = write_html(run, html_path or Path("reports") / "report.html")
-    console.print(f"HTML report: {html}")
-    if json_path:
-        console.print(f"results.json: {write_gradescope_json(run, json_path)}")
-    sys.exit(0 if run.passed else 1)
+    sys.exit(run_exercise(target=target, submission=submission, seed=seed, json_path=json_path, html_path=html_path,
+                          timeout=timeout, memory_mb=memory_mb, verbose=verbose, require_sandbox=require_sandbox,
+                          console=_console()))
 
 
 @main.command("batch")
@@ -242,21 +188,9 @@ def new(exercise_id: str, title: str | None, root: Path | None) -> None:
 
     Refuses (exit 2) a malformed id, an id already in the catalog, or any file that exists.
     """
-    from grader.authoring.scaffold import ScaffoldError, scaffold
-    from grader.catalog import all_exercises
-    from grader.paths import project_root
+    from grader.app.new import run_new
 
-    target = (root or project_root()).resolve()
-    try:
-        written = scaffold(exercise_id, root=target, title=title, known_ids=tuple(e.id for e in all_exercises()))
-    except ScaffoldError as exc:
-        raise click.UsageError(str(exc)) from None
-    console = _console()
-    for path in written:
-        console.print(f"wrote {path.relative_to(target)}")
-    if target != project_root().resolve():
-        console.print(f"Note: this grader reads its catalog from {project_root() / 'grader'}, not {target}.")
-    console.print(f"Next: edit the files, add mutants, then `grade selftest {exercise_id}`.")
+    sys.exit(run_new(exercise_id, title=title, root=root, console=_console()))
 
 
 @main.command("selftest")
@@ -283,30 +217,11 @@ def selftest(target: str, examples_scale: float, seed: int | None, timeout: floa
     each mutant must fail at least one check, and each check must fail on at least
     one mutant. Exit status: 0 sound, 1 not, 2 usage error.
     """
-    from grader.sandbox.forkserver import ForkServer
+    from grader.app.selftest import run_selftest_command
 
-    server = ForkServer()  # imports torch in its own process while this one does the same
-    from grader.authoring.report import render_selftest
-    from grader.authoring.selftest import run_selftest
-    from grader.catalog import select
-    from grader.engine import GradeOptions, new_seed
-    from grader.paths import default_solutions
-    from grader.sandbox.client import WorkerPool
-    from grader.sandbox.limits import Limits
-
-    with usage_errors(server):
-        chosen = select(target)
-        if not (solutions or default_solutions()).is_dir():
-            raise click.UsageError(f"solutions folder {solutions or default_solutions()} does not exist")
-    seed = new_seed() if seed is None else seed
-    console = _console()
-    console.print(f"selftest of {target}: {len(chosen)} exercise(s), seed {seed}")
-    options = GradeOptions(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2), examples_scale=examples_scale)
-    with WorkerPool(server) as pool, console.status(f"selftest {target} (seed {seed})…") as status:
-        report = run_selftest(chosen, seed=seed, options=options, solutions=solutions, stubs=stubs,
-                              mutants=mutants, pool=pool, on_step=status.update, check_strays=target == "all")
-    render_selftest(report, console)
-    sys.exit(0 if report.sound else 1)
+    sys.exit(run_selftest_command(target=target, examples_scale=examples_scale, seed=seed, timeout=timeout,
+                                  memory_mb=memory_mb, solutions=solutions, stubs=stubs, mutants=mutants,
+                                  console=_console()))
 
 
 @main.command("release")
@@ -329,50 +244,31 @@ def release(out: Path, target: str, seed: int | None, force: bool, timeout: floa
     of the solutions. Exit status: 0 built and verified, 1 verification failed,
     2 usage error.
     """
-    from grader.release.manifest import current_release
+    from grader.app.release import run_release_command
 
-    if current_release() is not None:
-        raise click.UsageError("this is a student release: releases are built from the full project")
-    from grader.sandbox.forkserver import ForkServer
-
-    server = ForkServer()
-    from grader.catalog import select
-    from grader.engine import GradeOptions, new_seed
-    from grader.release.build import ReleaseError, build_release
-    from grader.sandbox.client import WorkerPool
-    from grader.sandbox.limits import Limits
-
-    with usage_errors(server):
-        chosen = select(target)
-    seed = new_seed() if seed is None else seed
-    console = _console()
-    options = GradeOptions(limits=Limits(timeout=timeout))
-    with WorkerPool(server) as pool, console.status(f"building the release of {target} (seed {seed})…") as status:
-        try:
-            report = build_release(out, exercises=chosen, seed=seed, pool=pool, force=force, options=options,
-                                   notebooks=notebooks, step=status.update)
-        except ReleaseError as exc:
-            status.stop()
-            raise click.UsageError(str(exc)) from None
-    points = sum(e.max_score for e in report.exercises)
-    console.print(f"Release in {report.out}: {len(report.exercises)} exercise(s), {points:g} points of public "
-                  f"checks, seed {report.seed}; expected values recorded from {report.submissions} submissions "
-                  f"(solutions, stubs, mutants): {report.recorded_bytes / 1024:.0f} KiB.")
-    for line in report.mismatches:
-        console.print(f"[red]replay differs[/red]: {line}")
-    for leak in report.leaks:
-        console.print(f"[red]solution code inside[/red]: {leak.found_in} has {leak.line!r} ({leak.solution})")
-    if report.feedback_differs:
-        console.print(f"{len(report.feedback_differs)} check(s) replay with other feedback text than live "
-                      f"(same verdict): {', '.join(report.feedback_differs[:5])}")
-    if report.ok:
-        console.print("Verified: replaying every recorded submission gives the live verdicts; no solution line "
-                      "inside. Students install it with `pip install -e .` in that folder.")
-    sys.exit(0 if report.ok else 1)
+    sys.exit(run_release_command(out=out, target=target, seed=seed, force=force, timeout=timeout,
+                                 notebooks=notebooks, console=_console()))
 
 
-from grader.watch.command import watch  # noqa: E402 - the command lives with its package
-main.add_command(watch)
+@main.command("watch")
+@click.argument("target", default="all")
+@click.option("--submission", "-s", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with <topic>/<module>.py or .ipynb files (default: ./exercises).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Seed of every run (default: a fresh one, printed).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Wall-clock limit per exercise, in seconds.")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=3072, show_default=True,
+              help="Memory a worker may use beyond its start-up size, in MiB.")
+def watch(target: str, submission: Path | None, seed: int | None, timeout: float, memory_mb: int) -> None:
+    """Grade TARGET (an exercise, a topic or `all`), then re-grade on every save of a .py or
+    .ipynb file, printing a compact verdict and the checks that newly pass or fail.
+
+    One warm judge and worker pool serve every run, with one seed, so a change in a verdict
+    comes from a change in your code. Stop with Ctrl-C (exit status 0).
+    """
+    from grader.watch.command import run_watch
+
+    sys.exit(run_watch(target=target, submission=submission, seed=seed, timeout=timeout, memory_mb=memory_mb))
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -32,7 +32,8 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 from grader.tracks.pytorch.references import ReferenceRunner
 
-__all__ = ["GradeOptions", "grade", "new_seed", "SandboxPolicy", "SandboxUnavailable"]
+__all__ = ["GradeOptions", "References", "RecordedReferences", "grade", "new_seed", "SandboxPolicy",
+           "SandboxUnavailable"]
 
 
 def new_seed() -> int:
@@ -42,10 +43,12 @@ def new_seed() -> int:
 
 @dataclass(frozen=True)
 class GradeOptions:
-    """How to grade: limits, confinement, where the references are, how many examples to draw.
+    """How to grade: limits, confinement, which checks, how many examples to draw.
 
     ``sandbox=SandboxPolicy(require=True)`` makes :func:`grade` raise SandboxUnavailable,
     before any student code runs, when Landlock, seccomp or a network namespace is missing.
+    ``solutions`` is the folder of the live references :func:`grade` runs when it is given no
+    ``references`` (the commands pass theirs, chosen by :mod:`grader.app.root`).
     """
 
     limits: Limits = Limits()
@@ -53,7 +56,6 @@ class GradeOptions:
     examples_scale: float = 1.0
     include_hidden: bool = True
     sandbox: SandboxPolicy = SandboxPolicy()
-    expected: Path | None = None  # replay recorded expected values from here instead of running the references
 
 
 class References:
@@ -102,8 +104,10 @@ def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None
           references: Any = None) -> RunResult:
     """Grade ``exercises`` of the submission folder ``submission``; returns the run's result.
 
-    The expected values come from ``references`` when given (anything with ``runner(exercise)``),
-    else from recordings when ``options.expected`` is set, else from the reference solutions.
+    The expected values come from ``references`` (anything with ``runner(exercise)``: the
+    :class:`References` or :class:`RecordedReferences` that :mod:`grader.app.root` chose for the
+    command); without them, from the live references in ``options.solutions`` (default: the
+    project's solutions), as tests and library callers grade.
     Raises SandboxUnavailable (naming what is missing) when ``options.sandbox.require`` and
     this machine cannot confine workers fully."""
     seed = new_seed() if seed is None else seed
@@ -114,8 +118,7 @@ def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None
     if options.sandbox.require:
         pool.check_sandbox(options.sandbox)
     if references is None:
-        references = (RecordedReferences(options.expected, seed) if options.expected is not None
-                      else References(options.solutions or default_solutions()))
+        references = References(options.solutions or default_solutions())
     submission = submission.resolve()
     protections: tuple[str, ...] = ()
     results = []

@@ -37,7 +37,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from grader.catalog import Exercise, mutants_of
 from grader.engine import GradeOptions, grade, new_seed
@@ -264,7 +264,8 @@ Progress = Callable[[str], None]
 def run_selftest(exercises: tuple[Exercise, ...], *, seed: int | None = None,
                  options: GradeOptions = GradeOptions(), solutions: Path | None = None,
                  stubs: Path | None = None, mutants: Path | None = None, pool: WorkerPool | None = None,
-                 on_step: Progress | None = None, check_strays: bool = False) -> SelftestReport:
+                 on_step: Progress | None = None, check_strays: bool = False,
+                 references: Any = None) -> SelftestReport:
     """Selftest ``exercises``: grade each one's solution, stub and mutants with hidden checks included.
 
     ``solutions`` and ``stubs`` default to the project's ``solutions/`` (or
@@ -272,6 +273,7 @@ def run_selftest(exercises: tuple[Exercise, ...], *, seed: int | None = None,
     module files under ``mutants`` when given.
     One ``pool`` serves every grading (a fresh one is started and closed when none is
     given). ``check_strays`` also lists mutant files of exercises not in the catalog.
+    ``references`` (the command's, from :mod:`grader.app.root`) default to those of ``solutions``.
     """
     t0 = time.perf_counter()
     seed = new_seed() if seed is None else seed
@@ -290,7 +292,7 @@ def run_selftest(exercises: tuple[Exercise, ...], *, seed: int | None = None,
             for n, exercise in enumerate(exercises):
                 audits.append(_audit(exercise, seed=seed, options=options, pool=pool, solutions=solutions,
                                      stubs=stubs, mutants=mutants, base=base, tmp=Path(tmp), step=step,
-                                     where=f"[{n + 1}/{len(exercises)}]"))
+                                     where=f"[{n + 1}/{len(exercises)}]", references=references))
     finally:
         if own_pool:
             pool.close()
@@ -306,10 +308,11 @@ def _catalog() -> tuple[Exercise, ...]:
 
 
 def _audit(exercise: Exercise, *, seed: int, options: GradeOptions, pool: WorkerPool, solutions: Path,
-           stubs: Path, mutants: Path | None, base: Path, tmp: Path, step: Progress, where: str) -> ExerciseAudit:
+           stubs: Path, mutants: Path | None, base: Path, tmp: Path, step: Progress, where: str,
+           references: Any = None) -> ExerciseAudit:
     def one(root: Path, what: str) -> ExerciseResult:
         step(f"{where} {exercise.id}: {what}")
-        return grade(root, (exercise,), seed=seed, options=options, pool=pool).exercises[0]
+        return grade(root, (exercise,), seed=seed, options=options, pool=pool, references=references).exercises[0]
 
     solution = one(solutions, "solution")
     stub = one(stubs, "stub")

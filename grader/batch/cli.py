@@ -43,22 +43,27 @@ def _executor(kind: str, jobs: int | None, scheduler: str | None) -> Executor:
 def run_batch_command(*, submissions: Path, out: Path, jobs: int | None, seed: int | None, timeout: float,
                       memory_mb: int, target: str, force: bool, executor: str, scheduler: str | None,
                       console: Console, similarity: bool = True) -> int:
-    """Run the batch and print its summary; returns the exit status (see the module docstring)."""
+    """Run the batch and print its summary; returns the exit status (see the module docstring).
+
+    Composed by :func:`grader.app.root.compose`: the seed policy (``--seed``, else the earlier
+    batch's, else a fresh one); the job processes own their pools and live references."""
+    from grader.app.root import compose
     from grader.sandbox.limits import Limits
 
-    chosen = _executor(executor, jobs, scheduler)
-    try:
-        result = run_batch(submissions, out, seed=seed, target=target, force=force, executor=chosen,
-                           limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
-                           progress=progress_for(console), similarity=similarity)
-    except BatchUsageError as exc:
-        raise click.UsageError(str(exc)) from None
-    except ExecutorUnavailable as exc:
-        raise click.UsageError(str(exc)) from None
-    except KeyboardInterrupt:
-        console.print(Text("interrupted: the students finished so far are saved; run the same command again "
-                           "to resume", style="yellow"))
-        return 130
+    with compose("batch", seed=seed) as run:
+        chosen = _executor(executor, jobs, scheduler)
+        try:
+            result = run_batch(submissions, out, seed=seed, target=target, force=force, executor=chosen,
+                               limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
+                               progress=progress_for(console), similarity=similarity, seed_policy=run.policy)
+        except BatchUsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except ExecutorUnavailable as exc:
+            raise click.UsageError(str(exc)) from None
+        except KeyboardInterrupt:
+            console.print(Text("interrupted: the students finished so far are saved; run the same command again "
+                               "to resume", style="yellow"))
+            return 130
     print_summary(result, console)
     return result.exit_code
 

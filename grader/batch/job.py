@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from grader import __version__
+from grader.app.root import live_references
 from grader.batch.keys import grader_fingerprint
 from grader.batch.model import FAULT, REFUSED, BatchSettings, StudentOutcome, StudentTask
 from grader.batch.summarise import summarise
@@ -137,12 +138,10 @@ def _warm(target: str) -> None:
 
     Best effort: whatever fails here is reported when a student is graded.
     """
-    from grader.engine import References
-    from grader.paths import default_solutions
     from grader.sandbox.limits import Limits
 
     try:
-        references = References(default_solutions())
+        references = live_references()
         for exercise in _exercises(target):
             references.runner(exercise)
         with tempfile.TemporaryDirectory(prefix="grade-warm-") as empty:
@@ -222,7 +221,7 @@ def _grade_files(task: StudentTask, settings: BatchSettings, pool: WorkerPool | 
         root = materialise(files, Path(tmp) / _folder_name(task.student))
         return grade(root, _exercises(settings.target), seed=settings.seed,
                      options=GradeOptions(limits=settings.limits), pool=pool or process_pool(),
-                     student=task.student)
+                     student=task.student, references=live_references())
 
 
 def _where() -> dict[str, Any]:

@@ -33,6 +33,7 @@ from grader.batch.unpack import UnpackLimits
 from grader.sandbox.limits import Limits
 
 if TYPE_CHECKING:
+    from grader.app.root import SeedPolicy
     from grader.batch.similarity import SimilarityReport
 
 __all__ = ["BatchResult", "run_batch"]
@@ -92,21 +93,15 @@ def _check_folders(submissions: Path, out: Path) -> None:
         raise BatchUsageError(f"--out {out} exists and is not a folder")
 
 
-def _seed(seed: int | None, store: OutputStore) -> int:
-    if seed is not None:
-        return seed
-    previous = store.read_batch().get("seed")
-    if isinstance(previous, int) and 0 <= previous < 2**31:
-        return previous
-    from grader.engine import new_seed
-
-    return new_seed()
+def _seed(policy: "SeedPolicy", store: OutputStore) -> int:
+    """The batch's seed: ``policy`` (:mod:`grader.app.root`) given the earlier batch's seed in ``store``."""
+    return policy.resolve(previous=store.read_batch().get("seed"))
 
 
 def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: str = "all",
               limits: Limits = Limits(), force: bool = False, executor: Executor | None = None,
               progress: BatchProgress | None = None, unpack: UnpackLimits = UnpackLimits(),
-              similarity: bool = True) -> BatchResult:
+              similarity: bool = True, seed_policy: "SeedPolicy | None" = None) -> BatchResult:
     """Grade every student in ``submissions`` into ``out``; see the module docstring.
 
     ``target`` restricts the exercises (``all``, a topic or an exercise id);
@@ -114,6 +109,8 @@ def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: 
     ``executor`` defaults to :class:`LocalExecutor` with all cores.
     ``similarity`` compares the students' code for the class report
     (:mod:`grader.batch.similarity`; refused students are left out).
+    ``seed_policy`` is the command's (:func:`grader.app.root.compose`); default: ``seed``, else
+    the earlier batch's, else a fresh one.
     Raises :class:`BatchUsageError` before grading anything if the batch
     cannot start; a bad submission or a grader fault never stops it.
     """
@@ -126,7 +123,11 @@ def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: 
     exercises = _exercises(target)
     found = discover(submissions)
     store = OutputStore(out)
-    settings = BatchSettings(seed=_seed(seed, store), target=target, fingerprint=grader_fingerprint(),
+    if seed_policy is None:
+        from grader.app.root import SeedPolicy
+
+        seed_policy = SeedPolicy(given=seed)
+    settings = BatchSettings(seed=_seed(seed_policy, store), target=target, fingerprint=grader_fingerprint(),
                              limits=limits, unpack=unpack)
     store.write_batch({"seed": settings.seed, "target": target, "grader_version": __version__,
                        "fingerprint": settings.fingerprint, "submissions": str(submissions), "started_at": started})

@@ -128,36 +128,32 @@ def _path_prefix(root: Path) -> str:
 
 def run_ci_command(*, target: str, submission: Path | None, min_score: float | None, seed: int | None, timeout: float,
                    memory_mb: int, out: Path, require_sandbox: bool, verbose: bool, console: Console) -> int:
-    """Grade, print the terminal report, write the CI files; returns the exit status."""
-    from grader.paths import default_submission
+    """Grade, print the terminal report, write the CI files; returns the exit status.
 
-    root = (submission or default_submission()).resolve()
-    if not root.is_dir():
-        raise click.UsageError(f"submission folder {root} does not exist")
-    from grader.sandbox.forkserver import ForkServer
+    The installation, seed, references and worker pool come from :func:`grader.app.root.compose`."""
+    from grader.app.exercise import submission_folder
 
-    server = ForkServer()  # imports torch in its own process while this one does the same
-    from grader.catalog import select
-    from grader.usage import usage_errors
-    from grader.engine import grade
-    from grader.settings import run_settings
-    from grader.render import render_terminal
-    from grader.sandbox.client import WorkerPool
-    from grader.sandbox.limits import Limits
-    from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
+    root = submission_folder(submission)
+    from grader.app.root import compose
 
-    with usage_errors(server):
+    with compose("ci", seed=seed) as composed:
+        from grader.catalog import select
+        from grader.render import render_terminal
+        from grader.sandbox.limits import Limits
+        from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
+
         chosen = select(target)
-        seed, options = run_settings(seed, include_hidden=True, sandbox=SandboxPolicy(require=require_sandbox),
-                                     limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
-    console.print(Text(f"grading {target} in {_shown(root)} (seed {seed}, every check, public and hidden)"))
+        options = composed.options(sandbox=SandboxPolicy(require=require_sandbox),
+                                   limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
+        console.print(Text(f"grading {target} in {_shown(root)} (seed {composed.seed}, every check, public and "
+                           f"hidden)"))
 
-    def progress(result) -> None:  # type: ignore[no-untyped-def]
-        console.print(Text(f"  graded {result.exercise}: {fmt_points(result.score)}/{fmt_points(result.max_score)}"))
+        def progress(result) -> None:  # type: ignore[no-untyped-def]
+            console.print(Text(f"  graded {result.exercise}: {fmt_points(result.score)}/"
+                               f"{fmt_points(result.max_score)}"))
 
-    with WorkerPool(server) as pool:
         try:
-            run = grade(root, chosen, seed=seed, options=options, pool=pool, on_exercise=progress)
+            run = composed.grade(root, chosen, options=options, on_exercise=progress)
         except SandboxUnavailable as exc:
             click.echo(f"Error: {exc}", err=True)
             return EXIT_USAGE

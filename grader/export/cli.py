@@ -60,12 +60,18 @@ def _list(console: Console, title: str, names: list[str], style: str) -> None:
 
 def run_export(fmt: str, graded_dir: Path, *, roster: Path | None, roster_key: str | None, assignment: str,
                out: Path | None, per_exercise: bool, moodle_id: str, feedback_url: str | None) -> int:
-    """Write the export and list the mismatches on standard error; returns the exit status."""
+    """Write the export and list the mismatches on standard error; returns the exit status.
+
+    Composed by :func:`grader.app.root.compose` (nothing is graded: no pool, no seed)."""
+    from grader.app.root import compose
+
     err = Console(stderr=True, width=120) if not sys.stderr.isatty() else Console(stderr=True)
-    try:
-        result = _make(fmt, Path(graded_dir), roster, roster_key, assignment, per_exercise, moodle_id, feedback_url)
-    except ExportError as exc:
-        raise click.UsageError(str(exc)) from None
+    with compose("export"):
+        try:
+            result = _make(fmt, Path(graded_dir), roster, roster_key, assignment, per_exercise, moodle_id,
+                           feedback_url)
+        except ExportError as exc:
+            raise click.UsageError(str(exc)) from None
     if out is None:
         sys.stdout.write(result.text)
     else:

@@ -66,24 +66,23 @@ class CheckReport:
 
 def grade_source(source: CheckSource, target: str, *, seed: int | None = None, timeout: float = 60.0,
                  pool: Any = None) -> RunResult:
-    """Grade ``source`` for ``target`` (an exercise id, a topic or ``all``) like ``grade exercise``."""
-    from grader.catalog import select
-    from grader.engine import grade
-    from grader.settings import run_settings
-    from grader.sandbox.client import WorkerPool
-    from grader.sandbox.limits import Limits
+    """Grade ``source`` for ``target`` (an exercise id, a topic or ``all``) like ``grade exercise``:
+    the installation, seed and references come from :func:`grader.app.root.compose`; ``pool``
+    (kept open) or one started for this call (closed after it)."""
+    from grader.app.root import compose
 
-    chosen = select(target)
-    seed, options = run_settings(seed, include_hidden=False, limits=Limits(timeout=timeout))
-    with tempfile.TemporaryDirectory(prefix="grade-check-") as tmp:
-        root = Path(tmp) / "notebook"
-        root.mkdir()
-        for topic in dict.fromkeys(e.topic for e in chosen):
-            (root / f"{topic}.ipynb").write_text(json.dumps(source.notebook), encoding="utf-8")
-        if pool is not None:
-            return relabel(grade(root, chosen, seed=seed, options=options, pool=pool), source.name)
-        with WorkerPool() as own:
-            return relabel(grade(root, chosen, seed=seed, options=options, pool=own), source.name)
+    with compose("check", seed=seed, pool=pool) as run:
+        from grader.catalog import select
+        from grader.sandbox.limits import Limits
+
+        chosen = select(target)
+        options = run.options(limits=Limits(timeout=timeout))
+        with tempfile.TemporaryDirectory(prefix="grade-check-") as tmp:
+            root = Path(tmp) / "notebook"
+            root.mkdir()
+            for topic in dict.fromkeys(e.topic for e in chosen):
+                (root / f"{topic}.ipynb").write_text(json.dumps(source.notebook), encoding="utf-8")
+            return relabel(run.grade(root, chosen, options=options), source.name)
 
 
 def relabel(run: RunResult, name: str) -> RunResult:

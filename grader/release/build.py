@@ -27,7 +27,7 @@ import jinja2
 
 from grader import __version__
 from grader.catalog import Exercise
-from grader.engine import GradeOptions, grade
+from grader.engine import GradeOptions, RecordedReferences, grade
 from grader.paths import project_root
 from grader.release.leaks import Leak, find_leaks, grader_sources
 from grader.release.manifest import EXPECTED_DIR_NAME, MANIFEST_NAME
@@ -125,11 +125,12 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
         _write_project_files(out, public, seed, notebooks=notebooks)
 
         step("replaying every recorded submission")
-        replay = GradeOptions(limits=options.limits, sandbox=options.sandbox, include_hidden=False, expected=expected)
+        replay = GradeOptions(limits=options.limits, sandbox=options.sandbox, include_hidden=False)
         for sub in known:
             chosen = tuple(e for e in public if sub.exercises is None or e.id in sub.exercises)
             step(f"replaying: {sub.label}")
-            run = grade(sub.root, chosen, seed=seed, options=replay, pool=pool)
+            run = grade(sub.root, chosen, seed=seed, options=replay, pool=pool,
+                        references=RecordedReferences(expected, seed))
             for result in run.exercises:
                 before = live[(sub.label.removesuffix(" (notebooks)"), result.exercise)]
                 if verdicts(result) != verdicts(before):

@@ -37,7 +37,8 @@ def verdict_line(result: ExerciseResult) -> str:
 
 @dataclass
 class WatchSession:
-    """Grades ``exercises`` of the submission ``root`` with a warm ``pool`` and a fixed ``seed``."""
+    """Grades ``exercises`` of the submission ``root`` with a warm ``pool`` and a fixed ``seed``;
+    ``references`` are the command's (:mod:`grader.app.root`; None: the project's solutions)."""
 
     root: Path
     exercises: tuple[Exercise, ...]
@@ -45,12 +46,14 @@ class WatchSession:
     seed: int
     options: GradeOptions
     last: dict[str, ExerciseResult] = field(default_factory=dict)
+    references: Any = None
 
     def regrade(self, exercises: Iterable[Exercise]) -> list[str]:
         """Grade ``exercises`` now; the compact verdict and what changed, as lines to print."""
         chosen = tuple(exercises)
         t0 = time.perf_counter()
-        run = grade(self.root, chosen, seed=self.seed, options=self.options, pool=self.pool)
+        run = grade(self.root, chosen, seed=self.seed, options=self.options, pool=self.pool,
+                    references=self.references)
         before = [self.last[e.exercise] for e in run.exercises if e.exercise in self.last]
         changes = delta(before, run.exercises).lines()
         self.last.update({e.exercise: e for e in run.exercises})

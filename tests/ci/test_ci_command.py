@@ -121,7 +121,7 @@ def test_grader_fault_exits_three_and_grades_hidden_checks(tmp_path: Path, monke
 
     seen = {}
 
-    def fake_grade(root, exercises, *, seed, options, pool, on_exercise):  # type: ignore[no-untyped-def]
+    def fake_grade(root, exercises, *, seed, options, pool, on_exercise, references):  # type: ignore[no-untyped-def]
         seen["include_hidden"] = options.include_hidden
         checks = (CheckResult("model_construction/mlp", "names", "names", Status.PASSED, 2.0, 2.0),
                   CheckResult("model_construction/mlp", "forward", "forward", Status.ERROR, 0.0, 3.0,
@@ -154,8 +154,8 @@ def test_in_a_student_release_the_recordings_and_their_seed_are_used(tmp_path: P
     monkeypatch.setattr(manifest, "current_release", lambda *a, **k: release)
     seen = {}
 
-    def fake_grade(root, exercises, *, seed, options, pool, on_exercise):  # type: ignore[no-untyped-def]
-        seen.update(seed=seed, expected=options.expected)
+    def fake_grade(root, exercises, *, seed, options, pool, on_exercise, references):  # type: ignore[no-untyped-def]
+        seen.update(seed=seed, expected=references.folder, recorded_seed=references.seed)
         result = ExerciseResult("model_construction/mlp", "MLP",
                                 (CheckResult("model_construction/mlp", "names", "names", Status.PASSED, 2.0, 2.0),))
         return RunResult(seed=seed, grader_version="0.1.0", submission=root.name, exercises=(result,))
@@ -167,7 +167,7 @@ def test_in_a_student_release_the_recordings_and_their_seed_are_used(tmp_path: P
     args = ["ci", "model_construction/mlp", "--submission", str(ROOT / "exercises")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert seen == {"seed": 77, "expected": release.expected}
+    assert seen == {"seed": 77, "expected": release.expected, "recorded_seed": 77}
     assert "grade exercise model_construction/mlp" in (tmp_path / "grade-results" / "summary.md").read_text()
     other = CliRunner().invoke(main, [*args, "--seed", "5"])
     assert other.exit_code == 2 and "seed 77" in other.output

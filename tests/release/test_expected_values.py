@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from grader.catalog import select
 from grader.checks.base import Failure, GraderFault
 from grader.checks.explore import explore
-from grader.engine import GradeOptions, References, grade
+from grader.engine import RecordedReferences, References, grade
 from grader.expected import Recording, RecordingReference, ReferenceUnavailable, ReplayReference
 from grader.expected.cases import CaseBook
 from grader.expected.trace import Traces
@@ -145,11 +145,14 @@ def test_replaying_a_release_grades_like_the_live_references(pool, tmp_path):
     grade(ROOT / "solutions", exercises, seed=9, pool=pool, references=recorder)
     assert recording.to_bytes() == first, "recording the same seed twice gives the same bytes"
     recording.save(tmp_path)
-    replayed = grade(ROOT / "solutions", exercises, seed=9, pool=pool, options=GradeOptions(expected=tmp_path))
+    replayed = grade(ROOT / "solutions", exercises, seed=9, pool=pool,
+                     references=RecordedReferences(tmp_path, 9))
     assert live.score == replayed.score == live.max_score
-    stubs = grade(ROOT / "exercises", exercises, seed=9, pool=pool, options=GradeOptions(expected=tmp_path))
+    stubs = grade(ROOT / "exercises", exercises, seed=9, pool=pool,
+                  references=RecordedReferences(tmp_path, 9))
     assert stubs.score == 0 and all(c.status is Status.FAILED for c in stubs.checks)
-    wrong_seed = grade(ROOT / "solutions", exercises, seed=10, pool=pool, options=GradeOptions(expected=tmp_path))
+    wrong_seed = grade(ROOT / "solutions", exercises, seed=10, pool=pool,
+                       references=RecordedReferences(tmp_path, 10))
     assert all(c.status is Status.ERROR for c in wrong_seed.checks)
     assert "recorded for seed 9, not 10" in wrong_seed.checks[0].feedback
 
@@ -163,7 +166,8 @@ def test_a_check_whose_answers_were_not_recorded_says_so(pool, tmp_path):
     grade(ROOT / "solutions", exercises, seed=9, pool=pool, references=recorder)
     recording.answers.clear()  # the cases are listed, their answers lost
     recording.save(tmp_path)
-    run = grade(ROOT / "solutions", exercises, seed=9, pool=pool, options=GradeOptions(expected=tmp_path))
+    run = grade(ROOT / "solutions", exercises, seed=9, pool=pool,
+                references=RecordedReferences(tmp_path, 9))
     forward = next(c for c in run.checks if c.check == "forward")
     assert forward.status is Status.ERROR
     assert "could not be judged from the expected values recorded in this release" in forward.feedback

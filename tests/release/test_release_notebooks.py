@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from grader.catalog import select
-from grader.engine import GradeOptions, grade
+from grader.engine import GradeOptions, RecordedReferences, grade
 from grader.release.build import build_release
 from grader.release.manifest import EXPECTED_DIR_NAME
 from grader.release.notebooks import as_notebook_submission
@@ -28,8 +28,9 @@ def release(pool: WorkerPool, tmp_path_factory: pytest.TempPathFactory) -> tuple
 
 def _replay(release_dir: Path, submission: Path, pool: WorkerPool) -> RunResult:
     public = tuple(e.public() for e in select(TOPIC))
-    options = GradeOptions(include_hidden=False, expected=release_dir / "grader" / EXPECTED_DIR_NAME)
-    return grade(submission, public, seed=SEED, options=options, pool=pool)
+    references = RecordedReferences(release_dir / "grader" / EXPECTED_DIR_NAME, SEED)
+    return grade(submission, public, seed=SEED, options=GradeOptions(include_hidden=False), pool=pool,
+                 references=references)
 
 
 def test_the_release_hands_out_one_notebook_per_topic_and_no_py_stubs(release) -> None:

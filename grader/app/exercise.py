@@ -1,0 +1,67 @@
+"""``grade exercise``: grade a student's folder with the public checks, show the report, write the files.
+
+Composed by :func:`grader.app.root.compose` (in a student release: the recorded expected values,
+for the release's seed). Exit status: 0 every check passed, 1 not, 2 usage error.
+
+Example:
+    >>> submission_folder(Path("/no/such/folder"))
+    Traceback (most recent call last):
+    ...
+    click.exceptions.UsageError: submission folder /no/such/folder does not exist
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["run_exercise", "submission_folder"]
+
+
+def submission_folder(submission: Path | None) -> Path:
+    """The folder to grade (default: ``./exercises``, else the project's stubs); a usage error if absent."""
+    from grader.paths import default_submission
+
+    root = (submission or default_submission()).resolve()
+    if not root.is_dir():
+        raise click.UsageError(f"submission folder {root} does not exist")
+    return root
+
+
+def run_exercise(*, target: str, submission: Path | None, seed: int | None, json_path: Path | None,
+                 html_path: Path | None, timeout: float, memory_mb: int, verbose: bool, require_sandbox: bool,
+                 console: Any) -> int:
+    """Grade ``target`` in ``submission``, print and write the report; returns the exit status."""
+    from grader.app.root import compose
+
+    with compose("exercise", seed=seed) as run:
+        from grader.catalog import is_hidden, select
+        from grader.render import render_terminal, write_gradescope_json, write_html
+        from grader.sandbox.limits import Limits
+        from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
+
+        chosen = select(target)
+        root = submission_folder(submission)
+        options = run.options(sandbox=SandboxPolicy(require=require_sandbox),
+                              limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
+        with console.status(f"grading {target} (seed {run.seed})…") as status:
+            def progress(result: Any) -> None:
+                status.update(f"graded {result.exercise}: {result.score:g}/{result.max_score:g}")
+
+            try:
+                result = run.grade(root, chosen, options=options, on_exercise=progress)
+            except SandboxUnavailable as exc:
+                status.stop()
+                click.echo(f"Error: {exc}", err=True)
+                return 2
+    render_terminal(result, console, verbose=verbose)
+    hidden = [c for e in chosen for c in e.checks if is_hidden(c)]
+    if hidden:
+        console.print(f"Not run here: {len(hidden)} hidden check(s) ({sum(c.points for c in hidden):g} points) that "
+                      f"only your instructor's grading (`grade batch`, `grade ci`) runs.")
+    html = write_html(result, html_path or Path("reports") / "report.html")
+    console.print(f"HTML report: {html}")
+    if json_path:
+        console.print(f"results.json: {write_gradescope_json(result, json_path)}")
+    return 0 if result.passed else 1

@@ -1,0 +1,289 @@
+"""The composition root: once per command, the installation (the project or a student release), the
+seed, the reference source (live references or recorded expected values) and the worker pool's lifetime.
+
+Every command of ``grade`` (and the notebook's ``check``) asks :func:`compose` for a
+:class:`Composition` and grades with what it holds; nothing else looks at the release
+manifest, draws a seed or chooses the references. :data:`WIRING` says what each command needs:
+
+- a command that grades in this process starts the fork server first thing (it imports torch
+  in its own process while this one imports the judge), and one :class:`WorkerPool` serves the
+  command; leaving :func:`compose` closes it, whatever happened inside;
+- in a student release (``grader/release.json``), ``exercise``, ``watch``, ``check`` and ``ci``
+  replay the recorded expected values for the release's seed (another ``--seed`` is a usage
+  error), ``release`` is refused, and the others run as in the project;
+- in the project, the references are the solutions (``--solutions``, ``$GRADE_SOLUTIONS`` or
+  ``<project>/solutions``) and the seed is the one given, else a fresh one (``batch``: else the
+  seed of the earlier batch in the same folder).
+
+What the user asked wrong inside :func:`compose` (an unknown exercise, a seed the release did
+not record) becomes a ``click.UsageError`` (exit 2).
+
+Example:
+    >>> with compose("batch", seed=4) as run:
+    ...     run.installation.kind, run.seed, run.pool is None, run.include_hidden
+    ('project', 4, True, True)
+    >>> Installation().references("exercise", seed=4).kind
+    'live'
+"""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+import click
+
+if TYPE_CHECKING:  # the heavy modules are imported after the fork server has started
+    from grader.engine import GradeOptions, RecordedReferences, References
+    from grader.release.manifest import Release
+    from grader.results import RunResult
+    from grader.sandbox.client import WorkerPool
+
+__all__ = ["Wiring", "WIRING", "Installation", "SeedPolicy", "ReferenceSource", "Composition", "compose",
+           "live_references"]
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What a command takes from the root.
+
+    ``grades_here``: it grades in this process (early fork server, one pool for the command);
+    ``include_hidden``: it grades the hidden checks too; ``in_release``: what it does in a
+    student release: ``"recorded"`` (replay the recordings, for the release's seed),
+    ``"live"`` (as in the project), ``"refused"`` (a usage error); ``command_line``: what the user
+    asked wrong is a ``click.UsageError`` (a Python call, the notebook's ``check``, gets the
+    catalog's or the release's own exception).
+    """
+
+    grades_here: bool = False
+    include_hidden: bool = False
+    in_release: str = "live"
+    command_line: bool = True
+
+
+WIRING: dict[str, Wiring] = {
+    "exercise": Wiring(grades_here=True, in_release="recorded"),
+    "watch": Wiring(grades_here=True, in_release="recorded"),
+    "check": Wiring(grades_here=True, in_release="recorded", command_line=False),  # the notebook's check(...)
+    "ci": Wiring(grades_here=True, include_hidden=True, in_release="recorded"),
+    "selftest": Wiring(grades_here=True, include_hidden=True),
+    "release": Wiring(grades_here=True, in_release="refused"),
+    "batch": Wiring(include_hidden=True),  # each job process owns its pool and its references
+    "list": Wiring(),
+    "new": Wiring(),
+    "export": Wiring(),
+}
+"""Every command that goes through the root, and what it takes from it."""
+
+
+@dataclass(frozen=True)
+class SeedPolicy:
+    """The seed of a run: a release's ``fixed`` seed, else the ``given`` one, else (``batch``) the
+    earlier batch's, else a fresh one.
+
+    Example:
+        >>> SeedPolicy(given=5).resolve(), SeedPolicy(fixed=77).resolve(), SeedPolicy().resolve(previous=9)
+        (5, 77, 9)
+        >>> 0 <= SeedPolicy().resolve(previous="junk") < 2**31
+        True
+    """
+
+    given: int | None = None
+    fixed: int | None = None
+
+    def resolve(self, previous: Any = None) -> int:
+        if self.fixed is not None:
+            return self.fixed
+        if self.given is not None:
+            return self.given
+        if isinstance(previous, int) and 0 <= previous < 2**31:
+            return previous
+        from grader.engine import new_seed
+
+        return new_seed()
+
+
+@dataclass(frozen=True)
+class ReferenceSource:
+    """Where the expected values come from: ``live`` (the reference solutions in ``folder``, run
+    in the judge) or ``recorded`` (a release's recordings in ``folder``, for ``seed``).
+
+    Example:
+        >>> ReferenceSource("recorded", Path("expected_values"), seed=3).open().seed
+        3
+    """
+
+    kind: str
+    folder: Path
+    seed: int | None = None
+
+    def open(self) -> "References | RecordedReferences":
+        """The engine's references for :func:`grader.engine.grade`."""
+        from grader.engine import RecordedReferences
+
+        if self.kind == "recorded":
+            assert self.seed is not None
+            return RecordedReferences(self.folder, self.seed)
+        return live_references(self.folder)
+
+
+def live_references(solutions: Path | None = None) -> "References":
+    """The reference solutions of this installation (``solutions``, else ``$GRADE_SOLUTIONS`` or
+    ``<project>/solutions``), run in the judge; what a batch's job processes grade with.
+
+    Example:
+        >>> live_references().root.name
+        'solutions'
+    """
+    from grader.engine import References
+    from grader.paths import default_solutions
+
+    return References(solutions or default_solutions())
+
+
+@dataclass(frozen=True)
+class Installation:
+    """The project, or the student release this grader was installed from (``release``).
+
+    Example:
+        >>> Installation().kind, Installation().seed_policy("exercise", 5)
+        ('project', SeedPolicy(given=5, fixed=None))
+    """
+
+    release: "Release | None" = None
+
+    @classmethod
+    def detect(cls) -> "Installation":
+        """This installation, from the release manifest (looked up now: a test may stand in a release)."""
+        from grader.release import manifest
+
+        return cls(manifest.current_release())
+
+    @property
+    def kind(self) -> str:
+        return "project" if self.release is None else "release"
+
+    def refuse(self, command: str) -> None:
+        """A usage error when ``command`` cannot run in this installation."""
+        if self.release is not None and WIRING[command].in_release == "refused":
+            raise click.UsageError(f"this is a student release: {command}s are built from the full project")
+
+    def seed_policy(self, command: str, given: int | None) -> SeedPolicy:
+        """The seed policy of ``command``; raises SeedNotRecorded for a ``--seed`` the release cannot replay."""
+        if self.release is None or WIRING[command].in_release != "recorded":
+            return SeedPolicy(given=given)
+        problem = self.release.seed_problem(given)
+        if problem:
+            from grader.release.manifest import SeedNotRecorded
+
+            raise SeedNotRecorded(problem)
+        return SeedPolicy(given=given, fixed=self.release.seed)
+
+    def references(self, command: str, *, seed: int, solutions: Path | None = None) -> ReferenceSource:
+        """Where ``command``'s expected values come from, for ``seed``."""
+        if self.release is not None and WIRING[command].in_release == "recorded":
+            return ReferenceSource("recorded", self.release.expected, seed=seed)
+        from grader.paths import default_solutions
+
+        return ReferenceSource("live", Path(solutions or default_solutions()))
+
+
+@dataclass
+class Composition:
+    """What one command grades with; built by :func:`compose`. ``seed`` and ``references`` are
+    decided on first use (after the command has read its other arguments), then kept."""
+
+    command: str
+    installation: Installation
+    policy: SeedPolicy
+    solutions: Path | None = None
+    pool: "WorkerPool | None" = None
+    _owns_pool: bool = field(default=False, repr=False)
+
+    @property
+    def wiring(self) -> Wiring:
+        return WIRING[self.command]
+
+    @property
+    def include_hidden(self) -> bool:
+        return self.wiring.include_hidden
+
+    @cached_property
+    def seed(self) -> int:
+        return self.policy.resolve()
+
+    @cached_property
+    def source(self) -> ReferenceSource:
+        return self.installation.references(self.command, seed=self.seed, solutions=self.solutions)
+
+    @cached_property
+    def references(self) -> "References | RecordedReferences":
+        return self.source.open()
+
+    def options(self, **options: Any) -> "GradeOptions":
+        """The engine's options for this command (``limits``, ``sandbox``, ``examples_scale``...)."""
+        from grader.engine import GradeOptions
+
+        return GradeOptions(include_hidden=self.include_hidden, **options)
+
+    def grade(self, submission: Path, exercises: tuple[Any, ...], **kwargs: Any) -> "RunResult":
+        """:func:`grader.engine.grade` with this command's seed, references and pool."""
+        from grader import engine
+
+        options = kwargs.pop("options", None) or self.options()
+        return engine.grade(submission, exercises, seed=self.seed, options=options, pool=self.pool,
+                            references=self.references, **kwargs)
+
+    def close(self) -> None:
+        if self.pool is not None and self._owns_pool:
+            self.pool.close()
+
+
+@contextlib.contextmanager
+def _usage_errors() -> Iterator[None]:
+    """An unknown exercise or a seed the release did not record becomes a usage error (exit 2)."""
+    from grader.catalog import UnknownExercise
+    from grader.release.manifest import SeedNotRecorded
+
+    try:
+        yield
+    except (UnknownExercise, SeedNotRecorded) as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@contextlib.contextmanager
+def compose(command: str, *, seed: int | None = None, solutions: Path | None = None,
+            pool: "WorkerPool | None" = None) -> Iterator[Composition]:
+    """Compose ``command`` (a key of :data:`WIRING`): detect the installation, start the fork
+    server when the command grades here (or use ``pool``, which the caller keeps), and yield the
+    :class:`Composition`; on leaving, the pool it started is closed, even when grading raised.
+
+    Example:
+        >>> with compose("release", seed=3) as run:  # doctest: +SKIP
+        ...     run.pool is not None
+        True
+    """
+    installation = Installation.detect()
+    installation.refuse(command)
+    wiring = WIRING[command]
+    owns = pool is None and wiring.grades_here
+    if owns:
+        from grader.sandbox.forkserver import ForkServer
+
+        server = ForkServer()  # imports torch in its own process while this one imports the judge
+        from grader.sandbox.client import WorkerPool
+
+        pool = WorkerPool(server)
+    run: Composition | None = None
+    try:
+        with _usage_errors() if wiring.command_line else contextlib.nullcontext():
+            run = Composition(command, installation, installation.seed_policy(command, seed), solutions=solutions,
+                              pool=pool if wiring.grades_here else None, _owns_pool=owns)
+            yield run
+    finally:
+        if run is not None:
+            run.close()
+        elif owns and pool is not None:
+            pool.close()

@@ -62,9 +62,6 @@ TABLES = {
         "ACCESS_CASES": "parameters/access", "NESTED_CASES": "parameters/nested", "INIT_CASES": "parameters/init",
         "TYING_CASES": "parameters/tying"},
     "tests.suites.test_lazy_init_bugs": {"LAZY_CASES": "lazy_init/lazy_mlp"},
-    "tests.suites.test_read_write_bugs": {
-        "IO_CASES": "read_write/tensor_io", "CK_CASES": "read_write/checkpoint", "CL_CASES": "read_write/clone"},
-    "tests.suites.test_devices_bugs": {"SEL_CASES": "devices/select", "PL_CASES": "devices/placement"},
 }
 
 

@@ -1,8 +1,8 @@
 """No flakes: the verdict depends on the submission and the seed, nothing else.
 
 - the reference solutions get full marks under 20 seeds;
-- a representative buggy submission per topic (taken from ``tests/suites/*_bugs.py``)
-  is caught under the same 20 seeds;
+- a representative buggy submission per topic (taken from ``tests/suites/*_bugs.py`` or from
+  an exercise's declared ``MUTANTS``) is caught under the same 20 seeds;
 - the same seed gives identical verdicts, in another judge process too.
 
 The gradings run in two judge processes (this machine has two cores), each
@@ -26,20 +26,24 @@ Verdict = tuple[tuple[str, str, float, str, str], ...]
 
 def _buggy_cases() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """id -> (exercise, source, checks that must fail): one realistic bug per topic."""
-    from tests.suites import (test_custom_layers_bugs as cl, test_devices_bugs as dv, test_lazy_init_bugs as lz,
-                              test_model_construction_bugs as mc, test_parameters_bugs as pa,
-                              test_read_write_bugs as rw)
+    from grader.catalog import mutants_of
+    from tests.suites import (test_custom_layers_bugs as cl, test_lazy_init_bugs as lz,
+                              test_model_construction_bugs as mc, test_parameters_bugs as pa)
 
     def pick(cases: list[Any], case_id: str) -> tuple[str, tuple[str, ...]]:
         param = next(p for p in cases if p.id == case_id)
         return param.values[0], tuple(param.values[1])
 
+    def declared(exercise: str, slug: str) -> tuple[str, str, tuple[str, ...]]:
+        mutant = next(m for m in mutants_of(exercise) if m.slug == slug)
+        return exercise, mutant.apply((ROOT / "solutions" / f"{exercise}.py").read_text()), tuple(mutant.fails)
+
     chosen = {
         "parallel-cat-on-dim-0": (mc.PAR_ID, *pick(mc.PAR_CASES, "cat_on_dim_0")),
         "init-xavier-fan-in-only": (pa.INIT, *pick(pa.INIT_CASES, "xavier-fan-in-only")),
         "lazy-xavier-normal": (lz.LAZY, *pick(lz.LAZY_CASES, "xavier-normal")),
-        "tensor-io-float-cast": (rw.IO_ID, *pick(rw.IO_CASES, "float_cast_on_save")),
-        "placement-arange-without-device": (dv.PL_ID, *pick(dv.PL_CASES, "arange_without_device")),
+        "tensor-io-float-cast": declared("read_write/tensor_io", "float_cast_on_save"),
+        "placement-arange-without-device": declared("devices/placement", "arange_without_device"),
         "my-linear-uniform-init": ("custom_layers/my_linear",
                                    cl.HEAD + cl._my_linear(weight="torch.rand(in_units, units)"), ("init",)),
     }

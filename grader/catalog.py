@@ -106,44 +106,11 @@ def all_exercises() -> tuple[Exercise, ...]:
                              f"checks in the module's HIDDEN, which a student release leaves out")
         found.append(exercise)
         hidden[exercise.id] = tuple(getattr(module, "HIDDEN", ()))
-    found, hidden = _with_legacy(found, hidden)  # TRANSITIONAL: removed once every topic is converted
     ids = [e.id for e in found]
     if len(set(ids)) != len(ids):
         raise ValueError(f"an exercise id is declared twice: {ids}")
-    from grader.release.manifest import current_release
-
-    release = current_release()
-    if release is not None and "exercises" in release.info:  # a student release: exactly its exercises
-        listed = release.info["exercises"]                      # and the public checks it was built with
-        return tuple(dataclasses.replace(e, checks=tuple(c for c in e.checks if c.id in listed[e.id]))
-                     for e in found if e.id in listed)
     return tuple(dataclasses.replace(e, checks=e.checks + tuple(as_hidden(c) for c in hidden[e.id]))
                  for e in found)
-
-
-def _with_legacy(found: list[Exercise], hidden: dict[str, tuple[Any, ...]]) -> tuple[list[Exercise], dict]:
-    """TRANSITIONAL: exercises still declared in grader/suites (+ grader/hidden), by topic order."""
-    try:
-        import grader.suites as suites
-    except ModuleNotFoundError:
-        return found, hidden
-    legacy: list[Exercise] = []
-    for info in pkgutil.iter_modules(suites.__path__):
-        module = importlib.import_module(f"grader.suites.{info.name}")
-        legacy += list(getattr(module, "EXERCISES", ()))
-    try:
-        import grader.hidden as hidden_pkg
-        for info in pkgutil.iter_modules(hidden_pkg.__path__):
-            module = importlib.import_module(f"grader.hidden.{info.name}")
-            for exercise_id, checks in getattr(module, "HIDDEN", {}).items():
-                hidden[exercise_id] = hidden.get(exercise_id, ()) + tuple(checks)
-    except ModuleNotFoundError:
-        pass
-    for e in legacy:
-        hidden.setdefault(e.id, ())
-    topics = list(importlib.import_module(DECLARATIONS).TOPICS)
-    merged = sorted(found + legacy, key=lambda e: (topics.index(e.topic) if e.topic in topics else 99))
-    return merged, hidden
 
 
 def declaration_modules(package: str = DECLARATIONS) -> list[ModuleType]:

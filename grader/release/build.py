@@ -92,6 +92,7 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
     shutil.rmtree(out / "grader" / "hidden", ignore_errors=True)
     for declarations in (out / "grader" / "tracks").glob("*/declarations"):
         strip_declarations(declarations)  # no hidden checks, no mutants (solution code) in a release
+        _keep_only(declarations, {e.id for e in public})  # its catalog: exactly the released exercises
     _copy_stubs(stubs, out / "exercises", public)
     if notebooks:  # a topic notebook only counts where no <topic>/<module>.py is left
         write_topic_notebooks(stubs, out / "exercises", [e.id for e in public])
@@ -142,6 +143,16 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
     step("looking for solution code in the release")
     report.leaks = find_leaks(out, solutions=solutions, allowed=[stubs, *grader_sources(out / "grader")])
     return report
+
+
+def _keep_only(declarations: Path, ids: set[str]) -> None:
+    """Remove the declaration modules of exercises not in ``ids`` (and topics left without any)."""
+    for topic in sorted(p for p in declarations.iterdir() if p.is_dir() and p.name != "__pycache__"):
+        for module in sorted(topic.glob("*.py")):
+            if module.name != "__init__.py" and f"{topic.name}/{module.stem}" not in ids:
+                module.unlink()
+        if not any(p.name != "__init__.py" for p in topic.glob("*.py")):
+            shutil.rmtree(topic)
 
 
 def _copy_stubs(stubs: Path, target: Path, exercises: tuple[Exercise, ...]) -> None:

@@ -1,8 +1,8 @@
 """No flakes: the verdict depends on the submission and the seed, nothing else.
 
 - the reference solutions get full marks under 20 seeds;
-- a representative buggy submission per topic (a declared mutant, or a case of
-  ``tests/suites/*_bugs.py``) is caught under the same 20 seeds;
+- a representative buggy submission per topic (one of its exercises' declared mutants) is
+  caught under the same 20 seeds;
 - the same seed gives identical verdicts, in another judge process too.
 
 The gradings run in two judge processes (this machine has two cores), each
@@ -27,11 +27,6 @@ Verdict = tuple[tuple[str, str, float, str, str], ...]
 def _buggy_cases() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """id -> (exercise, source, checks that must fail): one realistic bug per topic."""
     from grader.catalog import mutants_of
-    from tests.suites import test_devices_bugs as dv, test_read_write_bugs as rw
-
-    def pick(cases: list[Any], case_id: str) -> tuple[str, tuple[str, ...]]:
-        param = next(p for p in cases if p.id == case_id)
-        return param.values[0], tuple(param.values[1])
 
     def declared(exercise: str, slug: str) -> tuple[str, str, tuple[str, ...]]:
         mutant = next(m for m in mutants_of(exercise) if m.slug == slug)
@@ -41,8 +36,8 @@ def _buggy_cases() -> dict[str, tuple[str, str, tuple[str, ...]]]:
         "parallel-cat-on-dim-0": declared("model_construction/parallel", "cat_on_dim_0"),
         "init-xavier-fan-in-only": declared("parameters/init", "xavier_fan_in_only"),
         "lazy-xavier-normal": declared("lazy_init/lazy_mlp", "xavier_normal"),
-        "tensor-io-float-cast": (rw.IO_ID, *pick(rw.IO_CASES, "float_cast_on_save")),
-        "placement-arange-without-device": (dv.PL_ID, *pick(dv.PL_CASES, "arange_without_device")),
+        "tensor-io-float-cast": declared("read_write/tensor_io", "float_cast_on_save"),
+        "placement-arange-without-device": declared("devices/placement", "arange_without_device"),
         "my-linear-uniform-init": declared("custom_layers/my_linear", "uniform_init"),
     }
     return chosen

@@ -1,11 +1,13 @@
-"""Devices: choosing a device, moving nested batches, creating tensors on the input's device.
+"""devices/placement: ``to_device`` (a nested batch moved, container types kept) and ``AddPositions``
+(a tensor made inside ``forward`` on the input's device, with its dtype).
 
-No GPU is needed: GPU counts are simulated in the worker (``torch.cuda.device_count``
-and ``torch.cuda.is_available`` patched together; never in the judge, whose expected
-devices are computed from the simulated count), batches are moved to ``meta``, and
-``AddPositions`` runs on ``meta`` under FakeTensorMode, where a tensor created
-without ``device=`` raises. Where the worker sees CUDA, the Device check also runs
-on it for real.
+No GPU is needed: batches are moved to ``meta``, and ``AddPositions`` runs on ``meta`` under
+FakeTensorMode, where a tensor created without ``device=`` raises. Where the worker sees CUDA, the
+Device check also runs on it for real.
+
+Example:
+    >>> EXERCISE.id, [c.id for c in EXERCISE.checks][:2]
+    ('devices/placement', ['to_device', 'add_positions_forward'])
 """
 from __future__ import annotations
 
@@ -18,119 +20,12 @@ from grader.catalog import Exercise
 from grader.checks import CheckContext, Custom, Failure, Forward, Mistake, student_call
 from grader.checks.device import Device
 from grader.checks.draw import cases, width
-from grader.compare import compare, describe_value
-from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
-from grader.tracks.pytorch.worker.specs import Spec, ex, handle, lift, namedtuple_value, ordered_dict, tensor
 from grader.checks.files import function_location
 from grader.checks.tensors import make_tensor, show_tensor
-
-__all__ = ["EXERCISES"]
-
-# -- select ---------------------------------------------------------------------------------
-
-_counts = st.sampled_from([0, 1, 2, 3, 4, 8])
-_gpu_cases = cases(count=_counts, i=st.integers(0, 8), call=st.sampled_from(["i", "default"]))
-_GPU_DEFAULTS = ({"count": 3, "i": 1, "call": "i"}, {"count": 1, "i": 1, "call": "i"},
-                 {"count": 2, "i": 2, "call": "i"}, {"count": 0, "i": 0, "call": "default"},
-                 {"count": 2, "i": 0, "call": "default"})
-_all_cases = cases(count=st.integers(0, 8))
-_ALL_DEFAULTS = ({"count": 0}, {"count": 1}, {"count": 4})
-_STRING_HINT = "Return a `torch.device` (`torch.device(f'cuda:{i}')`, `torch.device('cpu')`), not a string."
-
-
-def expected_gpu(count: int, i: int) -> torch.device:
-    """``cuda:i`` when GPU ``i`` exists among ``count``, else ``cpu`` (computed in the judge)."""
-    return torch.device(f"cuda:{i}") if count >= i + 1 else torch.device("cpu")
-
-
-def _gpus(count: int) -> str:
-    return f"{count} GPU" + ("" if count == 1 else "s")
-
-
-def _simulated(count: int) -> str:
-    return (f"# torch.cuda.device_count() == {count}, torch.cuda.is_available() == {count > 0}   "
-            f"(simulated)")
-
-
-def _device_text(value: Any) -> str:
-    return repr(value) if isinstance(value, (torch.device, str)) or value is None else describe_value(value)
-
-
-def _try_gpu_hints(got: Any, count: int, i: int) -> list[str]:
-    want = expected_gpu(count, i)
-    if isinstance(got, str):
-        return [_STRING_HINT]
-    if not isinstance(got, torch.device):
-        return []
-    if got.type == "cuda" and got.index is None:
-        return ["`torch.device('cuda')` has no index: return `torch.device(f'cuda:{i}')`."]
-    if got.type == "cuda" and count == 0:
-        return ["There is no GPU here: return `torch.device('cpu')`. Check `torch.cuda.device_count()` (or "
-                "`torch.cuda.is_available()`) before choosing CUDA."]
-    if got.type == "cuda" and got.index == 0 and i != 0:
-        return [f"try_gpu({i}) returned cuda:0: use the argument, `torch.device(f'cuda:{{i}}')`, after checking "
-                f"that GPU i exists (`torch.cuda.device_count() >= i + 1`)."]
-    if got.type == "cuda" and want.type == "cpu" and got.index == i:
-        return [f"GPU {i} exists only when `torch.cuda.device_count() >= {i} + 1` (GPUs are numbered from 0); "
-                f"with {_gpus(count)} try_gpu({i}) must return the CPU."]
-    if got.type == "cuda" and want.type == "cuda" and got.index != i:
-        return [f"Return GPU number `i` (`torch.device(f'cuda:{{i}}')`), not cuda:{got.index}."]
-    if got.type == "cuda" and want.type == "cpu":
-        return [f"try_gpu({i}) must check that GPU {i} exists (`torch.cuda.device_count() >= i + 1`), and return "
-                f"the CPU otherwise; do not fall back to another GPU."]
-    if got.type == "cpu" and want.type == "cuda":
-        return [f"GPU {i} exists here (device_count() is {count}): the condition is "
-                f"`torch.cuda.device_count() >= i + 1`."]
-    return []
-
-
-def _try_gpu(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
-    count, default = case["count"], case["call"] == "default"
-    i = 0 if default else case["i"]
-    call, spec = ("try_gpu()", ex.try_gpu()) if default else (f"try_gpu({i})", ex.try_gpu(i))
-    shown = f"{_simulated(count)}\n{call}"
-    ctx.student.request("simulate_gpus", count=count)
-    got = student_call(ctx, "value", doing=f"`{call}`", case=shown, spec=spec.node)["value"]
-    want = expected_gpu(count, i)
-    if isinstance(got, torch.device) and got == want:
-        return
-    raise Failure(f"With {_gpus(count)} simulated, {call} returned {_device_text(got)}; expected {want!r}.",
-                  hints=_try_gpu_hints(got, count, i), location=function_location(ctx, "try_gpu", ("return",)),
-                  case=shown)
-
-
-def _try_all_gpus(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
-    count = case["count"]
-    shown = f"{_simulated(count)}\ntry_all_gpus()"
-    ctx.student.request("simulate_gpus", count=count)
-    got = student_call(ctx, "value", doing="`try_all_gpus()`", case=shown, spec=ex.try_all_gpus().node)["value"]
-    want = [torch.device(f"cuda:{k}") for k in range(count)] or [torch.device("cpu")]
-    if isinstance(got, list) and all(isinstance(d, torch.device) for d in got) and got == want:
-        return
-    hints = []
-    items = list(got) if isinstance(got, (list, tuple)) else []
-    if count == 0 and items == []:
-        hints.append("With no GPU, return `[torch.device('cpu')]`, not an empty list.")
-    if any(isinstance(d, str) for d in items):
-        hints.append(_STRING_HINT)
-    if count and len(items) != count and all(isinstance(d, torch.device) for d in items):
-        hints.append(f"There are {_gpus(count)}: return `[torch.device(f'cuda:{{i}}') for i in "
-                     f"range(torch.cuda.device_count())]`, one device per GPU, numbered from 0.")
-    if isinstance(got, tuple):
-        hints.append("Return a list, not a tuple.")
-    shown_got = "[" + ", ".join(_device_text(d) for d in items) + "]" if isinstance(got, list) else _device_text(got)
-    raise Failure(f"With {_gpus(count)} simulated, try_all_gpus() returned {shown_got}; expected {want!r}.",
-                  hints=hints, location=function_location(ctx, "try_all_gpus", ("return",)), case=shown)
-
-
-SELECT = Exercise("devices/select", "try_gpu and try_all_gpus: choosing devices", (
-    Custom(id="try_gpu", title="try_gpu(i) is cuda:i when that GPU exists, else cpu (0, 1 and several GPUs "
-           "simulated)", points=3, examine=_try_gpu, cases=_gpu_cases, max_examples=15, defaults=_GPU_DEFAULTS),
-    Custom(id="try_all_gpus", title="try_all_gpus() lists every GPU, or [cpu] when there is none", points=2,
-           examine=_try_all_gpus, cases=_all_cases, max_examples=8, defaults=_ALL_DEFAULTS),
-))
-
-# -- placement: to_device --------------------------------------------------------------------
+from grader.compare import compare
+from grader.mutants import Mutant
+from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
+from grader.tracks.pytorch.worker.specs import Spec, ex, handle, lift, namedtuple_value, ordered_dict, tensor
 
 _DTYPES = ("float32", "int64", "float64", "bool", "float16", "int32")
 _KEYS = ("x", "y", "ids", "mask", "meta", "lengths")
@@ -307,7 +202,6 @@ def _order_problem(got: Any, want: Any, path: str = "") -> str | None:
     return None
 
 
-
 # -- placement: AddPositions -------------------------------------------------------------------
 
 _pos_shapes = st.lists(width(1, 6), min_size=1, max_size=3).map(tuple)
@@ -335,7 +229,7 @@ _FLOAT32 = Mistake("Your positions are float32 whatever the input's dtype (a flo
                    lambda m, X: X + torch.arange(X.shape[-1], dtype=torch.float32))
 _NO_POSITIONS = Mistake("Your output equals X: the positions were not added.", lambda m, X: X.clone())
 
-PLACEMENT = Exercise("devices/placement", "to_device and AddPositions: tensors on the right device", (
+EXERCISE = Exercise("devices/placement", "to_device and AddPositions: tensors on the right device", (
     Custom(id="to_device", title="to_device moves every tensor to meta, keeps container types (dict, OrderedDict, "
            "list, tuple, namedtuple) and leaves other values alone", points=3, examine=_to_device,
            cases=_batch_cases, max_examples=20, defaults=_BATCH_DEFAULTS),
@@ -351,4 +245,114 @@ PLACEMENT = Exercise("devices/placement", "to_device and AddPositions: tensors o
            defaults=({"shape": (2, 5), "dtype": "float32"},)),
 ))
 
-EXERCISES = [SELECT, PLACEMENT]
+# -- hidden: to_device must not modify its input -------------------------------------------------
+
+# tensors and containers only: mutation is about containers, and a to_device that mishandles other values
+# already fails the to_device check
+_tensor_batch_cases = cases(batch=st.recursive(_tensor_leaf, _containers, max_leaves=6))
+_TENSOR_BATCH_DEFAULTS = (
+    {"batch": ("dict", (("x", _T), ("y", ("list", (_T, ("tensor", "int64", (3,))))),
+                        ("mask", ("odict", (("x", _T),)))))},
+    {"batch": ("list", (("tuple", (_T,)), ("dict", (("x", _T),)), ("namedtuple", (_T,))))},
+)
+
+
+def _input_unchanged(ctx: CheckContext, case: dict[str, Any], seed: int) -> None:
+    b, built, shown = _setup_batch(ctx, case, seed)
+    student_call(ctx, "value", doing="`to_device(batch, 'meta')`", case=shown,
+                 spec=ex.to_device(handle(built), "meta").node)
+    after = ctx.student.request("value", spec=handle(built).node)["value"]
+    diff = compare(after, b.original, check_device=True)
+    if diff is None:
+        return
+    raise Failure(f"After `out = to_device(batch, 'meta')`, compared `batch` with what it was before.\n{diff}",
+                  hints=("Build new containers (`[to_device(v, device) for v in x]`, `{k: ... for k, v in "
+                         "x.items()}`) instead of assigning into the input's lists and dicts.",),
+                  location=function_location(ctx, "to_device"), case=shown + "\nbatch   # after the call")
+
+
+HIDDEN = (
+    Custom(id="to_device_input_unchanged", title="to_device leaves its input unchanged", points=1,
+           examine=_input_unchanged, cases=_tensor_batch_cases, max_examples=8, defaults=_TENSOR_BATCH_DEFAULTS),
+)
+
+
+# -- known-bad submissions ------------------------------------------------------------------------
+
+_DICT = ("    if isinstance(batch, dict):\n"
+         "        items = [(k, to_device(v, device)) for k, v in batch.items()]\n"
+         "        if isinstance(batch, collections.defaultdict):\n"
+         "            return type(batch)(batch.default_factory, items)\n"
+         "        return type(batch)(items)\n")
+_TUPLE = ("    if isinstance(batch, tuple):\n"
+          "        items = [to_device(v, device) for v in batch]\n"
+          '        if hasattr(batch, "_fields"):  # a namedtuple takes its fields positionally\n'
+          "            return type(batch)(*items)\n"
+          "        return type(batch)(items)\n")
+_LIST = "    if isinstance(batch, list):\n        return type(batch)(to_device(v, device) for v in batch)\n"
+_ARANGE = "torch.arange(X.shape[-1], device=X.device, dtype=X.dtype)"
+_TO_DEVICE_CHECKS = ["to_device", "to_device_input_unchanged"]
+_POSITION_CHECKS = ["add_positions_forward", "add_positions_dtype", "add_positions_device"]
+
+
+def _arange(slug: str, bug: str, new: str, fails: dict[str, list[str]], passes: list[str]) -> Mutant:
+    """A mutant of AddPositions: its arange written as ``new``; to_device stays right."""
+    return Mutant(slug, bug, edits=[(_ARANGE, new)], fails=fails, passes=_TO_DEVICE_CHECKS + passes)
+
+
+MUTANTS = (
+    Mutant("tuples_become_lists", "`to_device` turns tuples into lists.",
+           edits=[(_TUPLE, "    if isinstance(batch, tuple):\n        return [to_device(v, device) for v in batch]\n")],
+           fails={"to_device": ["expected a tuple, got list", "A tuple came back as a list"]},
+           passes=["to_device_input_unchanged"] + _POSITION_CHECKS),
+    Mutant("namedtuples_become_tuples", "`to_device` turns namedtuples into plain tuples.",
+           edits=[(_TUPLE, "    if isinstance(batch, tuple):\n        return tuple(to_device(v, device) for v in batch)\n")],
+           fails={"to_device": ["(namedtuple), got tuple", "= namedtuple(", "type(x)(*items)"]},
+           passes=["to_device_input_unchanged"] + _POSITION_CHECKS),
+    Mutant("dicts_not_recursed", "`to_device` returns dicts as they are: the tensors inside are not moved.",
+           edits=[(_DICT, "")],
+           fails={"to_device": ["Device mismatch: expected meta, got cpu", "A tensor inside a dict was not moved"]},
+           passes=["to_device_input_unchanged"] + _POSITION_CHECKS),
+    Mutant("ordered_dict_becomes_dict", "`to_device` turns an OrderedDict into a plain dict.",
+           edits=[(_DICT, "    if isinstance(batch, dict):\n"
+                          "        return {k: to_device(v, device) for k, v in batch.items()}\n")],
+           fails={"to_device": ["expected an OrderedDict, got a dict", "An OrderedDict came back"]},
+           passes=["to_device_input_unchanged"] + _POSITION_CHECKS),
+    Mutant("non_tensors_converted", "`to_device` turns ints and floats into tensors.",
+           edits=[(_LIST, _LIST + "    if isinstance(batch, (int, float)):\n"
+                                  "        return torch.tensor(batch).to(device)\n")],
+           fails={"to_device": ["got Tensor", "A value that is not a tensor was changed"]},
+           passes=["to_device_input_unchanged"] + _POSITION_CHECKS),
+    Mutant("moves_in_place", "`to_device` moves the tensors in place in the caller's dicts and lists.",
+           edits=[(_DICT, "    if isinstance(batch, dict):\n        for k in batch:\n"
+                          "            batch[k] = to_device(batch[k], device)\n        return batch\n"),
+                  (_LIST, "    if isinstance(batch, list):\n        for i, v in enumerate(batch):\n"
+                          "            batch[i] = to_device(v, device)\n        return batch\n")],
+           fails={"to_device_input_unchanged": ["compared `batch` with what it was before",
+                                                "Device mismatch: expected cpu, got meta"]},
+           passes=["to_device"] + _POSITION_CHECKS),
+    _arange("arange_without_device", "`AddPositions` creates its positions without `device=X.device`.",
+            "torch.arange(X.shape[-1], dtype=X.dtype)",
+            fails={"add_positions_device": ["on the meta device raised", "found at least two devices, meta and cpu",
+                                            "device=X.device", "net = AddPositions().to('meta')"]},
+            passes=["add_positions_forward", "add_positions_dtype"]),
+    _arange("arange_without_dtype", "`AddPositions` creates its positions without `dtype=X.dtype`.",
+            "torch.arange(X.shape[-1], device=X.device)",
+            fails={"add_positions_dtype": ["Dtype mismatch: expected int32, got int64", "arange's default dtype"]},
+            passes=["add_positions_forward", "add_positions_device"]),
+    _arange("float32_positions", "`AddPositions` makes its positions float32 whatever the input's dtype.",
+            "torch.arange(X.shape[-1], device=X.device).float()",
+            fails={"add_positions_dtype": ["Dtype mismatch: expected float16, got float32", "are float32 whatever"]},
+            passes=["add_positions_forward", "add_positions_device"]),
+    _arange("positions_on_cpu_without_dtype", "`AddPositions` creates its positions with neither `device=` nor "
+            "`dtype=`.", "torch.arange(X.shape[-1])",
+            fails={"add_positions_device": ["meta and cpu"], "add_positions_dtype": ["expected int32, got int64"]},
+            passes=["add_positions_forward"]),
+    _arange("hard_coded_cuda", "`AddPositions` creates its positions on `'cuda'`.",
+            'torch.arange(X.shape[-1], dtype=X.dtype, device="cuda")',
+            fails={"add_positions_forward": ["raised"], "add_positions_device": ["raised"]}, passes=[]),
+    _arange("positions_start_at_one", "`AddPositions` numbers the positions from 1.",
+            "torch.arange(1, X.shape[-1] + 1, device=X.device, dtype=X.dtype)",
+            fails={"add_positions_forward": ["Tensors are not close!"], "add_positions_dtype": ["not close"]},
+            passes=["add_positions_device"]),
+)

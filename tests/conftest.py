@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pytest
 
@@ -15,6 +15,9 @@ from grader.results import CheckResult, RunResult, Status
 from grader.sandbox.client import WorkerPool
 from grader.sandbox.limits import Limits
 
+if TYPE_CHECKING:
+    from grader.authoring.selftest import SelftestReport
+
 ROOT = project_root()
 
 
@@ -22,6 +25,21 @@ ROOT = project_root()
 def pool() -> Iterator[WorkerPool]:
     with WorkerPool() as p:
         yield p
+
+
+#: The seed of the catalog's selftest: every declared mutant's needles are checked at this seed.
+SELFTEST_SEED = 0
+
+
+@pytest.fixture(scope="session")
+def catalog_selftest(pool: WorkerPool) -> "SelftestReport":
+    """``grade selftest all`` at full strength, once per test session: every solution, stub and
+    declared mutant graded (hidden checks included) in the session's pool, at :data:`SELFTEST_SEED`.
+    The catalog's soundness test and the test of every declared mutant both read it."""
+    from grader.authoring.selftest import run_selftest
+    from grader.catalog import all_exercises
+
+    return run_selftest(all_exercises(), seed=SELFTEST_SEED, pool=pool)
 
 
 GradeFiles = Callable[..., RunResult]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 import pytest
+
+from grader.tracks import get_track
 from click.testing import CliRunner
 
 import grader.engine
@@ -27,6 +29,7 @@ class FakeServer:
 
     def __init__(self) -> None:
         self.closed = False
+        self.track = get_track()
         FakeServer.started.append(self)
 
     def close(self) -> None:

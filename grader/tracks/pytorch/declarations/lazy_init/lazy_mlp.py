@@ -277,8 +277,8 @@ MUTANTS = (
                                   "*after* the dry forward"]},
            passes=["uninitialized", "shapes", "forward"],
            line_of={"materialize": "nn.init.xavier_uniform_(m.weight)"}),
-    Mutant("init_skips_lazy_layers", "`materialize` initializes before the dry forward, matching `type(m) is "
-                                     "nn.Linear`: the lazy layers keep PyTorch's default initialization.",
+    Mutant("init_skips_lazy_layers", "Initialized before the dry forward, by `type(m) is nn.Linear`: lazy layers "
+                                     "keep the default init.",
            edits=[(_MATERIALIZE, """    for m in net.modules():
         if type(m) is nn.Linear:
             nn.init.xavier_uniform_(m.weight)

@@ -25,6 +25,7 @@ from functools import lru_cache
 from types import ModuleType
 
 from grader.checks.base import Check
+from grader.tracks import get_track
 
 __all__ = ["Exercise", "all_exercises", "declaration_modules", "find", "mutants_of", "select", "topics",
            "UnknownExercise", "DECLARATIONS"]
@@ -88,7 +89,7 @@ def as_hidden(check: Any) -> Any:
     return dataclasses.replace(check, hidden=True)
 
 
-DECLARATIONS = "grader.tracks.pytorch.declarations"
+DECLARATIONS = get_track("pytorch").declarations
 
 
 @lru_cache(maxsize=1)

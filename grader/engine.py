@@ -30,7 +30,7 @@ from grader.results import CheckResult, ExerciseResult, Location, RunResult, Sta
 from grader.sandbox.client import WorkerDied, WorkerPool
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
-from grader.tracks.pytorch.references import ReferenceRunner
+from grader.tracks import get_track
 
 __all__ = ["GradeOptions", "References", "RecordedReferences", "grade", "new_seed", "SandboxPolicy",
            "SandboxUnavailable"]
@@ -59,16 +59,18 @@ class GradeOptions:
 
 
 class References:
-    """Imports reference modules from the solutions folder, in the judge process."""
+    """Imports reference modules from the solutions folder, in the judge process, and runs them in
+    the track's reference runtime (``Track.references``; PyTorch's by default)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, track: str = "pytorch") -> None:
+        self.runtime = get_track(track).reference_runner()
         self.root = root.resolve()
         if not self.root.is_dir():
             raise GraderFault(f"the reference solutions folder {self.root} does not exist")
         if str(self.root) not in sys.path:
             sys.path.insert(0, str(self.root))
 
-    def runner(self, exercise: Exercise) -> ReferenceRunner:
+    def runner(self, exercise: Exercise) -> Any:
         try:
             module = importlib.import_module(exercise.module)
         except Exception as exc:  # noqa: BLE001
@@ -76,7 +78,7 @@ class References:
         origin = Path(getattr(module, "__file__", "") or "").resolve()
         if self.root not in origin.parents:
             raise GraderFault(f"the reference {exercise.module} resolved to {origin}, outside {self.root}")
-        return ReferenceRunner(module, self.root)
+        return self.runtime(module, self.root)
 
 
 class RecordedReferences:

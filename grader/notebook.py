@@ -15,6 +15,6 @@ Example:
 """
 from __future__ import annotations
 
-from grader.notebooks.jupyter import CheckReport, check
+from grader.app.notebook import CheckReport, check
 
 __all__ = ["check", "CheckReport"]

@@ -4,10 +4,8 @@ Composed by :func:`grader.app.root.compose` (in a student release: the recorded 
 for the release's seed). Exit status: 0 every check passed, 1 not, 2 usage error.
 
 Example:
-    >>> submission_folder(Path("/no/such/folder"))
-    Traceback (most recent call last):
-    ...
-    click.exceptions.UsageError: submission folder /no/such/folder does not exist
+    >>> callable(run_exercise)
+    True
 """
 from __future__ import annotations
 
@@ -16,17 +14,7 @@ from typing import Any
 
 import click
 
-__all__ = ["run_exercise", "submission_folder"]
-
-
-def submission_folder(submission: Path | None) -> Path:
-    """The folder to grade (default: ``./exercises``, else the project's stubs); a usage error if absent."""
-    from grader.paths import default_submission
-
-    root = (submission or default_submission()).resolve()
-    if not root.is_dir():
-        raise click.UsageError(f"submission folder {root} does not exist")
-    return root
+__all__ = ["run_exercise"]
 
 
 def run_exercise(*, target: str, submission: Path | None, seed: int | None, json_path: Path | None,
@@ -42,7 +30,7 @@ def run_exercise(*, target: str, submission: Path | None, seed: int | None, json
         from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 
         chosen = select(target)
-        root = submission_folder(submission)
+        root = run.submission(submission)
         options = run.options(sandbox=SandboxPolicy(require=require_sandbox),
                               limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
         with console.status(f"grading {target} (seed {run.seed})…") as status:

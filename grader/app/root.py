@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # the heavy modules are imported after the fork server has st
     from grader.sandbox.client import WorkerPool
 
 __all__ = ["Wiring", "WIRING", "Installation", "SeedPolicy", "ReferenceSource", "Composition", "compose",
-           "live_references"]
+           "live_references", "submission_folder"]
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,23 @@ class ReferenceSource:
             assert self.seed is not None
             return RecordedReferences(self.folder, self.seed)
         return live_references(self.folder)
+
+
+def submission_folder(submission: Path | None) -> Path:
+    """The folder to grade (default: ``./exercises``, else the project's stubs); a usage error if absent.
+
+    Example:
+        >>> submission_folder(Path("/no/such/folder"))
+        Traceback (most recent call last):
+        ...
+        click.exceptions.UsageError: submission folder /no/such/folder does not exist
+    """
+    from grader.paths import default_submission
+
+    root = (submission or default_submission()).resolve()
+    if not root.is_dir():
+        raise click.UsageError(f"submission folder {root} does not exist")
+    return root
 
 
 def live_references(solutions: Path | None = None) -> "References":
@@ -221,6 +238,10 @@ class Composition:
     @cached_property
     def references(self) -> "References | RecordedReferences":
         return self.source.open()
+
+    def submission(self, folder: Path | None) -> Path:
+        """The submission folder the command grades (see :func:`submission_folder`)."""
+        return submission_folder(folder)
 
     def options(self, **options: Any) -> "GradeOptions":
         """The engine's options for this command (``limits``, ``sandbox``, ``examples_scale``...)."""

@@ -131,7 +131,7 @@ def run_ci_command(*, target: str, submission: Path | None, min_score: float | N
     """Grade, print the terminal report, write the CI files; returns the exit status.
 
     The installation, seed, references and worker pool come from :func:`grader.app.root.compose`."""
-    from grader.app.exercise import submission_folder
+    from grader.app.root import submission_folder
 
     root = submission_folder(submission)
     from grader.app.root import compose

@@ -14,17 +14,16 @@ from typing import Any, Callable
 from grader.expected.cases import CaseBook
 from grader.expected.store import Recording
 from grader.expected.trace import Traces
-from grader.tracks.pytorch.references import ReferenceRunner
 
 __all__ = ["RecordingReference"]
 
 
 class RecordingReference:
-    """Wraps the live :class:`ReferenceRunner`; records requests, answers, derived values and cases."""
+    """Wraps a live reference runtime (the track's, e.g. PyTorch's ``ReferenceRunner``); records requests, answers, derived values and cases."""
 
     recording_mode = True
 
-    def __init__(self, live: ReferenceRunner, recording: Recording) -> None:
+    def __init__(self, live: Any, recording: Recording) -> None:
         self.live = live
         self.recording = recording
         self.traces = Traces()

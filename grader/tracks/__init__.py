@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["Track", "TRACKS", "get_track"]
 
@@ -39,8 +40,10 @@ class Track:
     the worker loop and ``ops``); ``environment`` holds variables set for the fork server and
     its workers. ``judge`` lists the modules the judge imports before it talks to such a worker
     (they register the array codec and judge-side operations). ``declarations`` is the package
-    holding the exercise declarations; ``stubs`` and ``solutions`` name the folders of the
-    students' stubs and of the reference solutions.
+    holding the exercise declarations; ``references`` is ``module:Class``, the reference runtime:
+    ``Class(module, root)`` answers the workers' requests on a reference solution module;
+    ``stubs`` and ``solutions`` name the folders of the students' stubs and of the reference
+    solutions.
 
     Example:
         >>> t = Track("echo", ops="tests.echo_ops")
@@ -55,8 +58,19 @@ class Track:
     environment: tuple[tuple[str, str], ...] = ()
     judge: tuple[str, ...] = ()
     declarations: str = ""
+    references: str = ""
     stubs: str = "exercises"
     solutions: str = "solutions"
+
+    def reference_runner(self) -> Any:
+        """The class of the track's reference runtime (imported now).
+
+        Example:
+            >>> get_track().reference_runner().__name__
+            'ReferenceRunner'
+        """
+        module, _, name = self.references.partition(":")
+        return getattr(importlib.import_module(module), name)
 
     def load(self) -> None:
         """Import the judge-side modules of the track (each registers what it brings, once)."""

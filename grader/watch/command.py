@@ -21,13 +21,12 @@ def run_watch(*, target: str, submission: Path | None, seed: int | None, timeout
     from grader.app.root import compose
 
     with compose("watch", seed=seed) as run:
-        from grader.app.exercise import submission_folder
         from grader.catalog import select
         from grader.sandbox.limits import Limits
         from grader.watch.session import WatchSession, watch_loop
 
         chosen = select(target)
-        root = submission_folder(submission)
+        root = run.submission(submission)
         session = WatchSession(root=root, exercises=chosen, pool=run.pool, seed=run.seed,
                                options=run.options(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2)),
                                references=run.references)

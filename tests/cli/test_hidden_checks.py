@@ -33,21 +33,24 @@ def test_hidden_checks_come_from_grader_hidden_and_are_marked():
     assert containers.public().max_score == containers.max_score - 1
 
 
-def test_a_hidden_check_declared_in_the_suites_is_refused(monkeypatch):
-    """A check marked hidden in grader/suites/ would ship in the student release: refused."""
+def test_a_hidden_check_declared_in_the_exercise_is_refused(monkeypatch):
+    """A check marked hidden inside EXERCISE would ship in the student release (which strips only
+    HIDDEN): refused. Positive control: the same module with the check in HIDDEN is accepted."""
     probe = Custom(id="probe", examine=lambda ctx, case, seed: None, title="probe", points=1)
-    bad = Exercise("model_construction/extra", "extra", (as_hidden(probe),))
-    module = types.ModuleType("grader.suites.zz_probe")
-    module.EXERCISES = [bad]
-    real_import = catalog.importlib.import_module
-    monkeypatch.setattr(catalog.pkgutil, "iter_modules",
-                        lambda path: [types.SimpleNamespace(name="zz_probe")] if "suites" in str(path) else [])
-    monkeypatch.setattr(catalog.importlib, "import_module",
-                        lambda name: module if name == "grader.suites.zz_probe" else real_import(name))
+    bad = types.ModuleType("grader.tracks.pytorch.declarations.zz.probe")
+    bad.EXERCISE = Exercise("zz/probe", "probe", (as_hidden(probe),))
+    good = types.ModuleType("grader.tracks.pytorch.declarations.zz.probe")
+    good.EXERCISE = Exercise("zz/probe", "probe", (dataclasses.replace(probe, id="public"),))
+    good.HIDDEN = (probe,)
     catalog.all_exercises.cache_clear()
     try:
-        with pytest.raises(ValueError, match="declare hidden checks in grader/hidden/"):
+        monkeypatch.setattr(catalog, "declaration_modules", lambda: [bad])
+        with pytest.raises(ValueError, match="declare hidden checks in the module's HIDDEN"):
             catalog.all_exercises()
+        catalog.all_exercises.cache_clear()
+        monkeypatch.setattr(catalog, "declaration_modules", lambda: [good])
+        (exercise,) = catalog.all_exercises()
+        assert [(c.id, catalog.is_hidden(c)) for c in exercise.checks] == [("public", False), ("probe", True)]
     finally:
         catalog.all_exercises.cache_clear()
     assert dataclasses.replace(probe, hidden=False) == probe

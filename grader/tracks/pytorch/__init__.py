@@ -24,4 +24,5 @@ TRACK = Track(
     environment=(("PYTORCH_NVML_BASED_CUDA_CHECK", "1"),),  # asking whether CUDA exists must not initialise it
     judge=("grader.tracks.pytorch.arrays", "grader.tracks.pytorch.scratch"),
     declarations="grader.tracks.pytorch.declarations",
+    references="grader.tracks.pytorch.references:ReferenceRunner",
 )

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from grader.notebooks import jupyter, source
+from grader.app import notebook as jupyter
+from grader.notebooks import source
 from tests.notebooks.conftest import code, md, solution, write_notebook
 
 NO_RELU = solution("model_construction/mlp").replace("self.output(F.relu(self.hidden(X)))",

@@ -117,7 +117,9 @@ def compare(actual: Any, expected: Any, *, tol: Tolerance | None = None, path: s
         t = tol or Tolerance(1e-7, 1e-7)
         if math.isnan(expected) and math.isnan(actual):
             return None
-        if abs(actual - expected) <= t.atol + t.rtol * abs(expected):
+        if (math.isinf(expected) or math.isinf(actual)) and actual == expected:
+            return None  # an infinity matches only itself (inf - inf is nan; the allowance of inf is inf)
+        if not math.isinf(expected) and abs(actual - expected) <= t.atol + t.rtol * abs(expected):
             return None
         return f"{_where(path)}expected {expected!r}, got {actual!r} ({t})."
     if type(actual) is not type(expected) or actual != expected:
@@ -150,7 +152,8 @@ def _compare_tensors(actual: torch.Tensor, expected: torch.Tensor, *, tol: Toler
         e64 = e.to(a64.dtype)
         diff = (a64 - e64).abs()
         allowed = tol.atol + tol.rtol * e64.abs()
-        bad = ~(diff <= allowed)
+        infinite = torch.isinf(e64) | torch.isinf(a64)  # an infinity matches only itself
+        bad = ~(diff <= allowed) | (infinite & (a64 != e64))
         both_nan = torch.isnan(a64) & torch.isnan(e64) if not e.is_complex() else torch.zeros_like(bad)
         same_inf = (a64 == e64) & torch.isinf(e64)
         bad = bad & ~both_nan & ~same_inf

@@ -226,8 +226,6 @@ def test_infinity_against_a_finite_reference_is_a_mismatch():
     assert got[2] == "Mismatched elements: 1 / 1 (100.0%)"
 
 
-@pytest.mark.xfail(strict=True, reason="compare.py bug: with expected=±inf the allowance atol+rtol*|inf| is inf, "
-                                      "so any actual value (0, -inf) counts as close")
 def test_a_finite_or_opposite_infinity_against_an_infinite_reference_is_a_mismatch():
     assert compare(torch.tensor([-INF]), torch.tensor([INF])) is not None
     assert compare(torch.tensor([0.0]), torch.tensor([INF])) is not None
@@ -252,10 +250,14 @@ def test_float_nan_matches_nan_only():
     assert compare(NAN, 1.0) == "expected 1.0, got nan (atol=1e-07, rtol=1e-07)."
 
 
-@pytest.mark.xfail(strict=True, reason="compare.py bug: inf - inf is nan, so the float branch reports "
-                                      "'expected inf, got inf'")
 def test_float_infinity_matches_itself():
     assert compare(INF, INF) is None
+    assert compare(-INF, -INF) is None
+
+
+def test_a_float_infinity_matches_nothing_else():
+    assert compare(1.0, INF) == "expected inf, got 1.0 (atol=1e-07, rtol=1e-07)."
+    assert compare(INF, 1.0) is not None and compare(-INF, INF) is not None
 
 
 def test_other_values_compare_by_type_and_equality():

@@ -265,7 +265,13 @@ def read_folder(root: Path, limits: UnpackLimits = UnpackLimits()) -> dict[str, 
                 raise Refused(f"the folder has a special file ({'/'.join(parts)!r})")
             budget.add_file()
             budget.add_bytes(st.st_size)
-            with open(path, "rb") as fh:
+            try:  # the file checked above is the file read: no link followed, no FIFO waited on
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            except OSError as exc:
+                raise Refused(f"the folder's file {'/'.join(parts)!r} cannot be opened: {exc.strerror}") from None
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise Refused(f"the folder has a special file ({'/'.join(parts)!r})")
                 data = fh.read(limits.max_bytes + 1)
             files["/".join(parts)] = data
     return files

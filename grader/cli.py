@@ -7,6 +7,16 @@ Example:
     $ grade exercise model_construction --submission my_work --seed 42 --json results.json
     $ grade batch submissions/ --out graded/ --jobs 8 --seed 42
     $ grade export canvas graded/ --roster roster.csv --out canvas.csv
+
+The same, in a test (:class:`click.testing.CliRunner`; ``--help`` and usage errors start nothing):
+    >>> from click.testing import CliRunner
+    >>> result = CliRunner().invoke(main, ["--help"])
+    >>> result.exit_code, "Deep Learning Computation" in result.output
+    (0, True)
+    >>> sorted(main.commands)
+    ['batch', 'ci', 'exercise', 'export', 'list', 'new', 'release', 'selftest', 'watch']
+    >>> CliRunner().invoke(main, ["exercise", "--seed", "-1"]).exit_code   # a usage error
+    2
 """
 from __future__ import annotations
 

@@ -69,7 +69,24 @@ def run_batch_command(*, submissions: Path, out: Path, jobs: int | None, seed: i
 
 
 def print_summary(result: BatchResult, console: Console) -> None:
-    """What the instructor reads at the end: counts, faults apart from refusals, where the files are."""
+    """What the instructor reads at the end: counts, faults apart from refusals, where the files are.
+
+    Example:
+        >>> from rich.console import Console
+        >>> from grader.batch.model import GRADED, REFUSED, StudentRecord
+        >>> records = (StudentRecord("ada", key="k1", status=GRADED, score=9, max_score=10),
+        ...            StudentRecord("bob", key="k2", status=REFUSED, max_score=10, message="no .py file"))
+        >>> result = BatchResult(Path("graded"), seed=7, target="all", records=records,
+        ...                      fresh=frozenset({"ada"}), executor="local")
+        >>> print_summary(result, Console(width=100, color_system=None))
+        2 students: 1 graded now, 1 reused; 1 refused; 0 grader faults. Mean score 45.0%.
+        seed 7 · only all · local · 0.0 s
+        Refused submissions (scored 0; each student's report says why):
+          bob: no .py file
+        class report: graded/index.html
+        gradebook:    graded/grades.csv
+        summary:      graded/summary.json
+    """
     n = len(result.records)
     percents = sorted(r.percent for r in result.records)
     mean = sum(percents) / n if n else 0.0

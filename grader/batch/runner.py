@@ -41,7 +41,16 @@ __all__ = ["BatchResult", "run_batch"]
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a batch did: every student's record (in id order), who was graded now, where the files are."""
+    """What a batch did: every student's record (in id order), who was graded now, where the files are.
+
+    Example (a grader fault makes the exit status 1; a refusal does not):
+        >>> records = (StudentRecord("ada", key="k1", status="graded", score=4, max_score=5),
+        ...            StudentRecord("bob", key="k2", status=REFUSED, max_score=5),
+        ...            StudentRecord("eve", key="k3", status=FAULT, max_score=5, message="worker died"))
+        >>> result = BatchResult(Path("graded"), seed=7, target="all", records=records, fresh=frozenset({"ada"}))
+        >>> [r.student for r in result.refused], [r.student for r in result.faults], result.reused, result.exit_code
+        (['bob'], ['eve'], 2, 1)
+    """
 
     out: Path
     seed: int

@@ -59,7 +59,27 @@ class Explained:
 def WithHints(inner: Any, diagnose: Callable[[CheckContext], list[str]],  # noqa: N802 - reads as a check kind
               override: bool = False) -> Explained:
     """``inner``; on failure, ``diagnose(ctx)``'s hints are added (``diagnose`` may ask the worker).
-    With ``override``, hints from ``diagnose`` replace the inner check's (when there are any)."""
+    With ``override``, hints from ``diagnose`` replace the inner check's (when there are any).
+
+    Example (a stand-in inner check that always fails):
+        >>> class Tied:
+        ...     id, title, points = "tied", "the layers are tied", 2.0
+        ...     def run(self, ctx):
+        ...         raise Failure("gradients differ", hints=("compare the gradients",))
+        >>> check = WithHints(Tied(), diagnose=lambda ctx: ["layers 2 and 4 are two objects"])
+        >>> check.id, check.title, check.points, check.hidden
+        ('tied', 'the layers are tied', 2.0, False)
+        >>> try:
+        ...     check.run(ctx=None)
+        ... except Failure as failure:
+        ...     print(failure.feedback, failure.hints)
+        gradients differ ('compare the gradients', 'layers 2 and 4 are two objects')
+        >>> try:
+        ...     WithHints(Tied(), diagnose=lambda ctx: ["two objects"], override=True).run(ctx=None)
+        ... except Failure as failure:
+        ...     print(failure.hints)
+        ('two objects',)
+    """
     def explain(ctx: CheckContext, failure: Failure) -> Failure:
         try:
             extra = diagnose(ctx)

@@ -24,7 +24,16 @@ __all__ = ["Custom"]
 
 @dataclass(frozen=True)
 class Custom:
-    """A property checked by ``examine`` over drawn cases."""
+    """A property checked by ``examine`` over drawn cases.
+
+    Example:
+        >>> check = Custom(id="independent_blocks", title="blocks share no parameters", points=2,
+        ...                examine=lambda ctx, case, seed: None)
+        >>> check.id, check.title, check.points
+        ('independent_blocks', 'blocks share no parameters', 2)
+        >>> check.max_examples, check.hidden, check.defaults   # the defaults
+        (5, False, ())
+    """
 
     id: str
     title: str

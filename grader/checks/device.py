@@ -44,7 +44,15 @@ _NO_VALUES = ("Cannot copy out of meta tensor", "data-dependent", "meta tensor",
 
 
 def device_hints(message: str, device: str) -> list[str]:
-    """Hints for the errors a device-unaware module raises on ``device``."""
+    """Hints for the errors a device-unaware module raises on ``device``.
+
+    Example:
+        >>> message = "Expected all tensors to be on the same device, but found two devices, meta and cpu!"
+        >>> print(device_hints(message, "meta")[0][:65])
+        A tensor inside forward is on the CPU while the input is on meta.
+        >>> device_hints("shape mismatch", "meta")
+        []
+    """
     hints = []
     if any(s in message for s in _MIXED):
         first = message.strip().splitlines()[0] if message.strip() else ""
@@ -66,7 +74,13 @@ def device_hints(message: str, device: str) -> list[str]:
 
 
 def make_values(shaped: list[Shaped], gen: torch.Generator) -> list[torch.Tensor]:
-    """Real input values of the given shapes and dtypes (normal floats, small integers, random booleans)."""
+    """Real input values of the given shapes and dtypes (normal floats, small integers, random booleans).
+
+    Example:
+        >>> values = make_values([((2, 3), "float32"), ((4,), "bool")], torch.Generator().manual_seed(0))
+        >>> [(tuple(v.shape), v.dtype) for v in values]
+        [((2, 3), torch.float32), ((4,), torch.bool)]
+    """
     out = []
     for shape, dtype_name in shaped:
         dtype = getattr(torch, dtype_name)

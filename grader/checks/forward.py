@@ -36,7 +36,19 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Forward:
-    """The student's object's output equals the reference's, on drawn cases."""
+    """The student's object's output equals the reference's, on drawn cases.
+
+    Example:
+        >>> from grader.tracks.pytorch.worker.specs import nn
+        >>> check = Forward(points=3, build=lambda c: nn.Linear(c["i"], 2),
+        ...                 inputs=lambda c, g: [torch.randn(4, c["i"], generator=g)],
+        ...                 cases=st.fixed_dictionaries({"i": st.integers(1, 5)}),
+        ...                 mistakes=(Mistake("no bias", lambda m, X: X @ m.weight.T),))
+        >>> check.id, check.points, check.max_examples, check.title
+        ('forward', 3, 15, 'forward matches the reference on drawn shapes and values')
+        >>> str(check.build({"i": 4})), check.mistakes[0].hint
+        ('nn.Linear(4, 2)', 'no bias')
+    """
 
     build: Callable[[dict[str, Any]], Spec]
     inputs: Callable[[dict[str, Any], torch.Generator], list[Any]]

@@ -33,7 +33,18 @@ _NO_GRAD_HINT = ("No gradient reached this parameter: the computation that uses 
 class Gradients:
     """Backward of ``(output * upstream).sum()``: every parameter gets a gradient, equal to
     the reference's. When the forward output itself differs (the forward check's
-    business), only that gradients reach every parameter is checked here."""
+    business), only that gradients reach every parameter is checked here.
+
+    Example:
+        >>> from grader.tracks.pytorch.worker.specs import nn
+        >>> check = Gradients(points=2, build=lambda c: nn.Linear(c["i"], 3),
+        ...                   inputs=lambda c, g: [torch.randn(2, c["i"], generator=g)],
+        ...                   cases=st.fixed_dictionaries({"i": st.integers(1, 4)}))
+        >>> check.id, check.points, check.title
+        ('gradients', 2, 'gradients reach every parameter and match the reference')
+        >>> check.tol == Tolerance(rtol=1e-4, atol=1e-5), check.max_examples
+        (True, 8)
+    """
 
     build: Callable[[dict[str, Any]], Spec]
     inputs: Callable[[dict[str, Any], torch.Generator], list[Any]]

@@ -70,7 +70,21 @@ def _kinds(desc: dict[str, Any]) -> dict[str, str]:
 
 
 def diff_state(mine: dict[str, Any], ref: dict[str, Any]) -> list[str]:
-    """Lines describing how the student's state differs from the reference's (empty: same)."""
+    """Lines describing how the student's state differs from the reference's (empty: same).
+
+    Example (``describe`` answers, cut down to what is compared):
+        >>> ref = {"parameters": [{"name": "weight", "shape": [3, 2]}, {"name": "bias", "shape": [3]}],
+        ...        "buffers": [], "state_keys": ["weight", "bias"]}
+        >>> mine = {"parameters": [{"name": "weight", "shape": [2, 3]}], "buffers": [], "state_keys": ["weight"]}
+        >>> for line in diff_state(mine, ref):
+        ...     print(line)
+        Expected keys: weight, bias
+        Your keys:     weight
+        Missing keys: bias
+        Shape of weight: expected (3, 2), got (2, 3)
+        >>> diff_state(ref, ref)
+        []
+    """
     got, want = _shapes(mine), _shapes(ref)
     lines = []
     missing = [k for k in want if k not in got]

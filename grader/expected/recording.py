@@ -6,6 +6,23 @@ Example (inside `grade release`)::
     reference = RecordingReference(live_runner, recording)
     ... grade with ``reference`` ...
     recording.save(bundle / "grader" / "expected_values")
+
+A stand-in live runtime shows what is written down (a handle is not: a replay makes its own):
+    >>> class Live:
+    ...     def request(self, op, **args):
+    ...         return {"handle": 1, "type": "MLP"} if op == "build" else {"output": 2.5}
+    ...     def obj(self, handle):
+    ...         return [1, 2, 3]
+    >>> recording = Recording("model_construction/mlp", seed=7)
+    >>> reference = RecordingReference(Live(), recording)
+    >>> reference.request("build", spec={"kind": "attr", "name": "MLP"}, seed=7)
+    {'handle': 1, 'type': 'MLP'}
+    >>> reference.request("forward", handle=1, args=[])
+    {'output': 2.5}
+    >>> list(recording.answers.values())
+    [{'handle': None, 'type': 'MLP'}, {'output': 2.5}]
+    >>> reference.derive(1, "length", len), list(recording.derived.values())
+    (3, [3])
 """
 from __future__ import annotations
 

@@ -7,6 +7,17 @@ a usage error.
 
 Example:
     $ grade export moodle graded/ --roster moodle.csv --moodle-id email --out moodle.csv
+
+A usage error is raised before anything is read or written:
+    >>> import shutil, tempfile
+    >>> graded = Path(tempfile.mkdtemp())
+    >>> try:
+    ...     run_export("csv", graded, roster=None, roster_key=None, assignment="A", out=None,
+    ...                per_exercise=True, moodle_id="email", feedback_url=None)
+    ... except click.UsageError as exc:
+    ...     print(exc)
+    --roster and --per-exercise are for canvas and moodle; csv is grades.csv as is
+    >>> shutil.rmtree(graded)
 """
 from __future__ import annotations
 

@@ -47,7 +47,18 @@ class ReleaseError(ValueError):
 
 @dataclass
 class ReleaseReport:
-    """What was built and what the verification found."""
+    """What was built and what the verification found.
+
+    Example:
+        >>> report = ReleaseReport(Path("release"), seed=7, exercises=())
+        >>> report.ok, report.submissions, report.mismatches
+        (True, 0, [])
+        >>> report.mismatches.append("solutions on model_construction/mlp: live ..., replayed ...")
+        >>> report.ok
+        False
+        >>> ReleaseReport(Path("release"), seed=7, exercises=(), feedback_differs=["stubs :: forward"]).ok
+        True
+    """
 
     out: Path
     seed: int

@@ -26,7 +26,14 @@ __all__ = ["record_expected", "Recorder", "Known"]
 
 @dataclass(frozen=True)
 class Known:
-    """A submission graded while recording: a folder, and which exercises of it to grade."""
+    """A submission graded while recording: a folder, and which exercises of it to grade.
+
+    Example:
+        >>> Known("solutions", Path("solutions")).exercises is None   # all of them
+        True
+        >>> Known("mutant no_relu", Path("mutants/no_relu"), ("model_construction/mlp",)).exercises
+        ('model_construction/mlp',)
+    """
 
     label: str
     root: Path
@@ -64,5 +71,13 @@ def record_expected(exercises: tuple[Exercise, ...], *, seed: int, solutions: Pa
 
 
 def verdicts(result: ExerciseResult) -> dict[str, Any]:
-    """What a replay must reproduce: each check's status and score."""
+    """What a replay must reproduce: each check's status and score.
+
+    Example:
+        >>> from grader.results import CheckResult, Status
+        >>> checks = (CheckResult("m/mlp", "forward", "forward", Status.PASSED, 3.0, 3.0),
+        ...           CheckResult("m/mlp", "names", "names", Status.FAILED, 0.0, 2.0, feedback="missing bias"))
+        >>> verdicts(ExerciseResult("m/mlp", "MLP", checks))
+        {'forward': ('passed', 3.0), 'names': ('failed', 0.0)}
+    """
     return {c.check: (c.status.value, c.score) for c in result.checks}

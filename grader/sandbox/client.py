@@ -4,6 +4,11 @@ Example:
     >>> pool = WorkerPool()                                  # doctest: +SKIP
     >>> with pool.start(submission_root=root, limits=Limits()) as w:  # doctest: +SKIP
     ...     w.request("import", module="model_construction.mlp")
+
+(skipped: it starts worker processes). A pool starts its fork server only when first needed:
+    >>> with WorkerPool() as pool:
+    ...     pool.track.name, pool._server is None
+    ('pytorch', True)
 """
 from __future__ import annotations
 

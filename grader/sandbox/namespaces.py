@@ -11,6 +11,14 @@ System V shared memory and message queues away from other workers.
 Example:
     >>> enter_namespaces()          # doctest: +SKIP
     ['user namespace (no capabilities outside it)', 'network namespace (no network)', 'IPC namespace']
+
+(skipped: it would confine the test process itself). The three are separate ``unshare`` flags,
+tried one by one when the machine refuses them together:
+    >>> [name for _, name in _NAMES] == ['user namespace (no capabilities outside it)',
+    ...                                  'network namespace (no network)', 'IPC namespace']
+    True
+    >>> CLONE_NEWUSER & CLONE_NEWNET, CLONE_NEWNET & CLONE_NEWIPC, CLONE_NEWUSER & CLONE_NEWIPC
+    (0, 0, 0)
 """
 from __future__ import annotations
 

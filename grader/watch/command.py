@@ -6,6 +6,15 @@ one seed serve every run. Exit status: 0 when stopped with Ctrl-C, 2 usage error
 
 Example:
     $ grade watch model_construction/mlp --submission my_work
+
+Through ``grade`` in a test: a usage error (exit status 2) comes before anything is watched:
+    >>> from click.testing import CliRunner
+    >>> from grader.cli import main
+    >>> result = CliRunner().invoke(main, ["watch", "--timeout", "0"])
+    >>> result.exit_code, "Invalid value for '--timeout'" in result.output
+    (2, True)
+    >>> "Ctrl-C" in CliRunner().invoke(main, ["watch", "--help"]).output
+    True
 """
 from __future__ import annotations
 

@@ -128,3 +128,18 @@ def test_the_real_environment_imports_mxnet_and_the_core_but_no_judge_packages()
     assert done.returncode == 0, done.stderr[-3000:]
     mx, np, judge_only, package = done.stdout.split(" ", 3)
     assert mx == "1.9.1" and np.startswith("1.23") and judge_only == "[]" and package.strip() == str(grader_package())
+
+
+def test_a_gluon_fork_server_without_its_environment_builds_it_and_offline_names_the_command(
+        monkeypatch, tmp_path, capfd):
+    """The first Gluon run finds no environment: it builds one, saying so on stderr; offline, the
+    fork server does not start and its message names ``grade setup gluon``."""
+    from grader.sandbox.forkserver import ForkServer, ForkServerError
+    from grader.tracks.gluon import TRACK
+
+    monkeypatch.setenv("GRADE_GLUON_ENV", str(tmp_path / "env"))
+    monkeypatch.setattr(gluon_env, "run_command", FakePip("ERROR: No matching distribution found for mxnet", 1))
+    with pytest.raises(ForkServerError, match="(?s)no interpreter for the gluon track: .*grade setup gluon --env"):
+        ForkServer(TRACK)
+    err = capfd.readouterr().err
+    assert "[gluon] creating the Gluon environment at" in err and "[gluon] installing mxnet==1.9.1" in err

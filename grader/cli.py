@@ -280,5 +280,23 @@ def watch(target: str, submission: Path | None, seed: int | None, timeout: float
 
     sys.exit(run_watch(target=target, submission=submission, seed=seed, timeout=timeout, memory_mb=memory_mb))
 
+
+@main.command("setup")
+@click.argument("track", type=click.Choice(["gluon"]))
+@click.option("--env", "env", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the environment goes (default: $GRADE_GLUON_ENV, else the user's cache folder, "
+                   "~/.cache/d2l-dlc-grader/gluon-env).")
+def setup(track: str, env: Path | None) -> None:
+    """Build the managed environment of TRACK (gluon: MXNet 1.9.1 with NumPy < 1.24, in a
+    virtual environment of its own, since the judge's NumPy cannot share it).
+
+    Needs network access to PyPI (or a configured index) once. Run it again to repair the
+    environment. Exit status: 0 ready, 1 could not be built.
+    """
+    from grader.app.setup import run_setup
+
+    sys.exit(run_setup(track, env=env, console=_console()))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -74,6 +74,7 @@ WIRING: dict[str, Wiring] = {
     "list": Wiring(),
     "new": Wiring(),
     "export": Wiring(),
+    "setup": Wiring(),  # builds a track's managed environment (grade setup gluon)
 }
 """Every command that goes through the root, and what it takes from it."""
 

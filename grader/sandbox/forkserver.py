@@ -104,20 +104,36 @@ def _recv(sock: socket.socket, *, with_fds: bool = False) -> tuple[dict[str, Any
 class ForkServer:
     """Judge-side handle on the fork server process of one track (the PyTorch track unless
     told otherwise): it imports the worker loop, the track's ``preload`` modules and its
-    operations module before it forks."""
+    operations module before it forks. It runs the judge's Python, or the track's own
+    (:meth:`grader.tracks.Track.executable`: an environment of its own, which holds the worker
+    core; the judge's ``PYTHONPATH`` is not passed there)."""
 
     def __init__(self, track: Track | None = None) -> None:
         self.track = track or get_track()
         preload = ("grader.sandbox.worker", *self.track.preload, self.track.ops)
         judge_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = worker_environment(os.environ)
-        # the grader's own folder (a checkout that is not installed), not the judge's sys.path:
-        # that may hold the reference solutions
-        grader_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env["PYTHONPATH"] = os.pathsep.join([grader_parent, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
+        if self.track.foreign:
+            # another interpreter with an environment of its own (which holds the worker core):
+            # the judge's paths would bring the judge's packages (its NumPy) into it
+            try:
+                python = self.track.executable()
+            except Exception as exc:  # noqa: BLE001 - the environment could not be found or built
+                judge_end.close()
+                server_end.close()
+                raise ForkServerError(f"no interpreter for the {self.track.name} track: {exc}") from None
+            for name in ("PYTHONPATH", "VIRTUAL_ENV", "CONDA_PREFIX"):
+                env.pop(name, None)
+        else:
+            python = sys.executable
+            # the grader's own folder (a checkout that is not installed), not the judge's sys.path:
+            # that may hold the reference solutions
+            grader_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            env["PYTHONPATH"] = os.pathsep.join([grader_parent,
+                                                 *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
         env.update(self.track.environment)
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.sandbox.forkserver", str(server_end.fileno()), ",".join(preload)],
+            [python, "-m", "grader.sandbox.forkserver", str(server_end.fileno()), ",".join(preload)],
             pass_fds=(server_end.fileno(),), env=env, stdin=subprocess.DEVNULL, close_fds=True)
         server_end.close()
         self._sock = judge_end

@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,13 +44,20 @@ class Track:
     holding the exercise declarations; ``references`` is ``module:Class``, the reference runtime:
     ``Class(module, root)`` answers the workers' requests on a reference solution module;
     ``stubs`` and ``solutions`` name the folders of the students' stubs and of the reference
-    solutions.
+    solutions. ``python`` is the interpreter the fork server (and so every worker) runs; without
+    it, ``interpreter`` names a ``module:function`` that returns one (a track whose framework
+    lives in an environment of its own finds or builds it there), else it is the judge's own
+    (:meth:`executable`).
 
     Example:
         >>> t = Track("echo", ops="tests.echo_ops")
         >>> t.preload, t.judge, t.stubs
         ((), (), 'exercises')
         >>> t.load()  # nothing to import on the judge's side
+        >>> t.executable() == sys.executable, t.foreign
+        (True, False)
+        >>> Track("other", ops="o", python="/envs/mx/bin/python").executable()
+        '/envs/mx/bin/python'
     """
 
     name: str
@@ -61,6 +69,23 @@ class Track:
     references: str = ""
     stubs: str = "exercises"
     solutions: str = "solutions"
+    python: str | None = None
+    interpreter: str = ""
+
+    @property
+    def foreign(self) -> bool:
+        """Whether the track's workers run in another interpreter than the judge's."""
+        return bool(self.python or self.interpreter)
+
+    def executable(self) -> str:
+        """The Python the track's fork server runs: ``python``, else what ``interpreter`` returns
+        (imported and called now: it may build an environment), else the judge's own."""
+        if self.python:
+            return self.python
+        if self.interpreter:
+            module, _, name = self.interpreter.partition(":")
+            return str(getattr(importlib.import_module(module), name)())
+        return sys.executable
 
     def reference_runner(self) -> Any:
         """The class of the track's reference runtime (imported now).

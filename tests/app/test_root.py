@@ -19,7 +19,7 @@ from grader.release import manifest
 from grader.results import CheckResult, ExerciseResult, RunResult, Status
 from tests.conftest import ROOT
 
-COMMANDS = ("exercise", "batch", "ci", "selftest", "release", "list", "new", "watch", "export", "check")
+COMMANDS = ("exercise", "batch", "ci", "selftest", "release", "list", "new", "watch", "export", "check", "setup")
 
 
 class FakeServer:

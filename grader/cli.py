@@ -14,7 +14,7 @@ The same, in a test (:class:`click.testing.CliRunner`; ``--help`` and usage erro
     >>> result.exit_code, "Deep Learning Computation" in result.output
     (0, True)
     >>> sorted(main.commands)
-    ['batch', 'ci', 'exercise', 'export', 'list', 'new', 'release', 'selftest', 'watch']
+    ['batch', 'ci', 'exercise', 'export', 'list', 'new', 'release', 'selftest', 'setup', 'watch']
     >>> CliRunner().invoke(main, ["exercise", "--seed", "-1"]).exit_code   # a usage error
     2
 """

@@ -191,8 +191,10 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
 
 
 def _control(references: Any, exercise: Exercise) -> Callable[[], Any] | None:
-    """Fresh live reference runners for a control run (None when the references are recordings)."""
-    return (lambda: references.runner(exercise)) if isinstance(references, References) else None
+    """Fresh reference runners for a control run: live ones, or a batch's shared ones
+    (``controls``); None when the references are recordings."""
+    live = isinstance(references, References) or getattr(references, "controls", False)
+    return (lambda: references.runner(exercise)) if live else None
 
 
 def _passes_on_reference(check: Any, ctx: CheckContext, control: Callable[[], Any] | None) -> bool:

@@ -255,8 +255,10 @@ class Composition:
         from grader import engine
 
         options = kwargs.pop("options", None) or self.options()
+        if self.jobs > 1:
+            kwargs["jobs"] = self.jobs
         return engine.grade(submission, exercises, seed=self.seed, options=options, pool=self.pool,
-                            references=self.references, jobs=self.jobs, **kwargs)
+                            references=self.references, **kwargs)
 
     def close(self) -> None:
         if self.pool is not None and self._owns_pool:

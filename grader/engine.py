@@ -30,6 +30,7 @@ from grader.results import CheckResult, ExerciseResult, Location, RunResult, Sta
 from grader.sandbox.client import WorkerDied, WorkerPool
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
+from grader.sandbox.split import run_split
 from grader.tracks import get_track
 
 __all__ = ["GradeOptions", "References", "RecordedReferences", "grade", "new_seed", "SandboxPolicy",
@@ -103,7 +104,7 @@ class RecordedReferences:
 def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None = None,
           options: GradeOptions = GradeOptions(), pool: WorkerPool | None = None,
           on_exercise: Callable[[ExerciseResult], None] | None = None, student: str = "",
-          references: Any = None) -> RunResult:
+          references: Any = None, jobs: int = 1) -> RunResult:
     """Grade ``exercises`` of the submission folder ``submission``; returns the run's result.
 
     The expected values come from ``references`` (anything with ``runner(exercise)``: the
@@ -111,7 +112,9 @@ def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None
     command); without them, from the live references in ``options.solutions`` (default: the
     project's solutions), as tests and library callers grade.
     Raises SandboxUnavailable (naming what is missing) when ``options.sandbox.require`` and
-    this machine cannot confine workers fully."""
+    this machine cannot confine workers fully. ``jobs`` > 1 grades the exercises in that many
+    judge processes (:func:`grader.sandbox.split.run_split`; only while this process has run no
+    framework operation): the same results, in the same order."""
     seed = new_seed() if seed is None else seed
     t0 = time.perf_counter()
     started = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -122,15 +125,11 @@ def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None
     if references is None:
         references = References(options.solutions or default_solutions())
     submission = submission.resolve()
-    protections: tuple[str, ...] = ()
-    results = []
-    for exercise in exercises:
-        result, prot = _grade_exercise(exercise, submission, seed=seed, options=options, pool=pool,
-                                       references=references)
-        protections = protections or prot
-        results.append(result)
-        if on_exercise:
-            on_exercise(result)
+    graded = run_split(exercises, lambda exercise, p: _grade_exercise(
+        exercise, submission, seed=seed, options=options, pool=p, references=references),
+        jobs=jobs, pool=pool, on_result=(lambda pair: on_exercise(pair[0])) if on_exercise else None)
+    results = [result for result, _ in graded]
+    protections = next((prot for _, prot in graded if prot), ())
     return RunResult(seed=seed, grader_version=__version__, submission=submission.name,
                      exercises=tuple(results), protections=protections,
                      duration=time.perf_counter() - t0, started_at=started, student=student)
@@ -192,8 +191,10 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
 
 
 def _control(references: Any, exercise: Exercise) -> Callable[[], Any] | None:
-    """Fresh live reference runners for a control run (None when the references are recordings)."""
-    return (lambda: references.runner(exercise)) if isinstance(references, References) else None
+    """Fresh reference runners for a control run: live ones, or a batch's shared ones
+    (``controls``); None when the references are recordings."""
+    live = isinstance(references, References) or getattr(references, "controls", False)
+    return (lambda: references.runner(exercise)) if live else None
 
 
 def _passes_on_reference(check: Any, ctx: CheckContext, control: Callable[[], Any] | None) -> bool:

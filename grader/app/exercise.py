@@ -19,11 +19,14 @@ __all__ = ["run_exercise"]
 
 def run_exercise(*, target: str, submission: Path | None, seed: int | None, json_path: Path | None,
                  html_path: Path | None, timeout: float, memory_mb: int, verbose: bool, require_sandbox: bool,
-                 console: Any) -> int:
-    """Grade ``target`` in ``submission``, print and write the report; returns the exit status."""
-    from grader.app.root import compose
+                 console: Any, jobs: int | None = None) -> int:
+    """Grade ``target`` in ``submission``, print and write the report; returns the exit status.
 
-    with compose("exercise", seed=seed) as run:
+    The exercises are graded by ``jobs`` judge processes at once (default: one per core)."""
+    from grader.app.root import compose
+    from grader.sandbox.split import cores
+
+    with compose("exercise", seed=seed, many="/" not in target, jobs=jobs or cores()) as run:
         from grader.catalog import is_hidden, select
         from grader.render import render_terminal, write_gradescope_json, write_html
         from grader.sandbox.limits import Limits

@@ -218,6 +218,7 @@ class Composition:
     policy: SeedPolicy
     solutions: Path | None = None
     pool: "WorkerPool | None" = None
+    jobs: int = 1
     _owns_pool: bool = field(default=False, repr=False)
 
     @property
@@ -251,10 +252,12 @@ class Composition:
         return GradeOptions(include_hidden=self.include_hidden, **options)
 
     def grade(self, submission: Path, exercises: tuple[Any, ...], **kwargs: Any) -> "RunResult":
-        """:func:`grader.engine.grade` with this command's seed, references and pool."""
+        """:func:`grader.engine.grade` with this command's seed, references, pool and judge processes."""
         from grader import engine
 
         options = kwargs.pop("options", None) or self.options()
+        if self.jobs > 1:
+            kwargs["jobs"] = self.jobs
         return engine.grade(submission, exercises, seed=self.seed, options=options, pool=self.pool,
                             references=self.references, **kwargs)
 
@@ -277,10 +280,12 @@ def _usage_errors() -> Iterator[None]:
 
 @contextlib.contextmanager
 def compose(command: str, *, seed: int | None = None, solutions: Path | None = None,
-            pool: "WorkerPool | None" = None) -> Iterator[Composition]:
+            pool: "WorkerPool | None" = None, many: bool = False, jobs: int = 1) -> Iterator[Composition]:
     """Compose ``command`` (a key of :data:`WIRING`): detect the installation, start the fork
     server when the command grades here (or use ``pool``, which the caller keeps), and yield the
     :class:`Composition`; on leaving, the pool it started is closed, even when grading raised.
+    ``many``: the command grades several exercises, so the server also preloads the track's
+    ``preload_many``; ``jobs``: judge processes that grade the exercises of a submission at once.
 
     Example:
         >>> with compose("release", seed=3) as run:  # doctest: +SKIP
@@ -293,8 +298,10 @@ def compose(command: str, *, seed: int | None = None, solutions: Path | None = N
     owns = pool is None and wiring.grades_here
     if owns:
         from grader.sandbox.forkserver import ForkServer
+        from grader.tracks import get_track
 
-        server = ForkServer()  # imports torch in its own process while this one imports the judge
+        track = get_track()  # the server imports torch in its own process while this one imports the judge
+        server = ForkServer(track, extra=track.preload_many if many else ())
         from grader.sandbox.client import WorkerPool
 
         pool = WorkerPool(server)
@@ -302,7 +309,7 @@ def compose(command: str, *, seed: int | None = None, solutions: Path | None = N
     try:
         with _usage_errors() if wiring.command_line else contextlib.nullcontext():
             run = Composition(command, installation, installation.seed_policy(command, seed), solutions=solutions,
-                              pool=pool if wiring.grades_here else None, _owns_pool=owns)
+                              pool=pool if wiring.grades_here else None, jobs=max(1, jobs), _owns_pool=owns)
             yield run
     finally:
         if run is not None:

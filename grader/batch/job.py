@@ -48,12 +48,15 @@ from grader.batch.summarise import summarise
 from grader.batch.unpack import Refused, materialise, normalise, read_zip
 from grader.catalog import Exercise, select, topics
 from grader.engine import GradeOptions, grade
+from grader.expected.shared import SharedReferences, sharing_enabled
 from grader.render.gradescope import gradescope_dict
 from grader.render.html import render_html
 from grader.results import CheckResult, ExerciseResult, RunResult, Status
 from grader.sandbox.client import WorkerPool
+from grader.tracks import get_track
 
-__all__ = ["grade_student", "process_pool", "close_pools", "init_job", "zero_run", "GradeFunction"]
+__all__ = ["grade_student", "process_pool", "process_references", "close_pools", "init_job", "zero_run",
+           "GradeFunction"]
 
 GradeFunction = Callable[[StudentTask, BatchSettings], StudentOutcome]
 """The shape of :func:`grade_student`, which executors call once per student."""
@@ -72,7 +75,8 @@ def process_pool() -> WorkerPool:
     """
     pool = getattr(_local, "pool", None)
     if pool is None or getattr(_local, "pid", None) != os.getpid():
-        pool = WorkerPool()
+        track = get_track()
+        pool = WorkerPool(track=track, extra=track.preload_many)  # e.g. torch._dynamo once, not per worker
         pool.warm_up()
         _local.pool, _local.pid = pool, os.getpid()
         with _pools_lock:
@@ -221,7 +225,24 @@ def _grade_files(task: StudentTask, settings: BatchSettings, pool: WorkerPool | 
         root = materialise(files, Path(tmp) / _folder_name(task.student))
         return grade(root, _exercises(settings.target), seed=settings.seed,
                      options=GradeOptions(limits=settings.limits), pool=pool or process_pool(),
-                     student=task.student, references=live_references())
+                     student=task.student, references=process_references())
+
+
+def process_references() -> Any:
+    """This process's references: the live ones behind the answers shared by every student it
+    grades (:class:`grader.expected.shared.SharedReferences`), unless ``GRADE_SHARED_REFERENCES=0``.
+
+    Example:
+        >>> type(process_references()).__name__, process_references() is process_references()
+        ('SharedReferences', True)
+    """
+    if not sharing_enabled():
+        return live_references()
+    shared = getattr(_local, "references", None)
+    if shared is None or getattr(_local, "references_pid", None) != os.getpid():
+        shared = SharedReferences(live_references())
+        _local.references, _local.references_pid = shared, os.getpid()
+    return shared
 
 
 def _where() -> dict[str, Any]:

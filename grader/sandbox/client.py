@@ -50,16 +50,30 @@ class WorkerPool:
     judge-side modules (:meth:`grader.tracks.Track.load`: the array codec that decodes its
     workers' answers, its judge-side scratch operations)."""
 
-    def __init__(self, server: ForkServer | None = None, track: Track | None = None) -> None:
+    def __init__(self, server: ForkServer | None = None, track: Track | None = None, *,
+                 extra: tuple[str, ...] = ()) -> None:
         self._server = server
         self.track = server.track if server is not None else track or get_track()
+        self.extra = server.extra if server is not None else extra  # preloaded besides the track's
         self.track.load()
         self.start_costs: list[float] = []
 
     def warm_up(self) -> None:
         """Start the fork server now (it imports the framework while the judge does other work)."""
         if self._server is None:
-            self._server = ForkServer(self.track)
+            self._server = ForkServer(self.track, extra=self.extra)
+
+    def split(self) -> "WorkerPool":
+        """A pool on a clone of this pool's fork server, for a forked judge (:mod:`grader.sandbox.split`)."""
+        self.warm_up()
+        assert self._server is not None
+        return WorkerPool(self._server.clone())
+
+    def forget(self) -> None:
+        """Drop this process's end of the fork server's channel without waiting (after a fork)."""
+        if self._server is not None:
+            self._server.forget()
+            self._server = None
 
     def start(self, *, submission_root: Path, limits: Limits,
               sandbox: SandboxPolicy = SandboxPolicy()) -> "Worker":
@@ -99,7 +113,7 @@ class WorkerPool:
             return self._server.spawn(config.to_json())
         except ForkServerError:
             self._server.close()
-            self._server = ForkServer(self.track)
+            self._server = ForkServer(self.track, extra=self.extra)
             return self._server.spawn(config.to_json())
 
     def check_sandbox(self, sandbox: SandboxPolicy) -> Confinement:

@@ -108,9 +108,18 @@ class ForkServer:
     (:meth:`grader.tracks.Track.executable`: an environment of its own, which holds the worker
     core; the judge's ``PYTHONPATH`` is not passed there)."""
 
-    def __init__(self, track: Track | None = None) -> None:
+    _proc: "subprocess.Popen[bytes] | None"
+
+    def __init__(self, track: Track | None = None, *, extra: tuple[str, ...] = (),
+                 _sock: socket.socket | None = None) -> None:
         self.track = track or get_track()
-        preload = ("grader.sandbox.worker", *self.track.preload, self.track.ops)
+        self.extra = extra
+        self._exits: dict[int, int] = {}
+        self._ready, self._proc = False, None
+        if _sock is not None:  # a clone (see clone()): its server process is a child of another server
+            self._sock = _sock
+            return
+        preload = ("grader.sandbox.worker", *self.track.preload, self.track.ops, *extra)
         judge_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = worker_environment(os.environ)
         if self.track.foreign:
@@ -137,8 +146,26 @@ class ForkServer:
             pass_fds=(server_end.fileno(),), env=env, stdin=subprocess.DEVNULL, close_fds=True)
         server_end.close()
         self._sock = judge_end
-        self._exits: dict[int, int] = {}
-        self._ready = False
+
+    def clone(self) -> "ForkServer":
+        """A second server forked from this one (no second framework import) on its own channel, for
+        another judge process (:mod:`grader.sandbox.split`); it ends with its channel or this server."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            _send(self._sock, {"op": "clone"}, [theirs.fileno()])
+        except OSError as exc:
+            mine.close()
+            raise ForkServerError(f"the fork server stopped: {exc}") from None
+        finally:
+            theirs.close()
+        return ForkServer(self.track, extra=self.extra, _sock=mine)
+
+    def forget(self) -> None:
+        """Close this process's end of the channel without waiting (a forked judge that does not use it)."""
+        try:
+            self._sock.close()
+        except OSError:
+            pass
 
     def _read_until(self, predicate: Any, timeout: float | None) -> dict[str, Any] | None:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -189,10 +216,9 @@ class ForkServer:
         return self._exits.pop(pid, None)
 
     def close(self) -> None:
-        try:
-            self._sock.close()
-        except OSError:
-            pass
+        self.forget()
+        if self._proc is None:  # a clone: its server ends with the channel
+            return
         try:
             self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -220,6 +246,10 @@ def _serve(fd: int, preload: list[str]) -> None:
     except BaseException as exc:  # noqa: BLE001
         _send(sock, {"event": "failed", "error": f"{type(exc).__name__}: {exc}"})
         return
+    _run_server(sock)
+
+
+def _run_server(sock: socket.socket) -> None:
     subreaper = _become_subreaper()
     workers: set[int] = set()
     folders: dict[int, tuple[str, ...]] = {}  # the judge removes them; if it dies, the server does
@@ -255,6 +285,9 @@ def _loop(sock: socket.socket, wake_r: int, wake_w: int, workers: set[int], fold
             request, fds = _recv(sock, with_fds=True)
         except (EOFError, OSError, ValueError):
             return
+        if request.get("op") == "clone" and len(fds) == 1:
+            _clone(sock, wake_r, wake_w, workers, fds[0])
+            continue
         if request.get("op") != "spawn" or len(fds) != 1:
             for f in fds:
                 os.close(f)
@@ -286,6 +319,27 @@ def _loop(sock: socket.socket, wake_r: int, wake_w: int, workers: set[int], fold
         folders[pid] = tuple(str(config[k]) for k in ("scratch", "log_dir") if isinstance(config.get(k), str))
         os.close(fds[0])
         _send(sock, {"event": "spawned", "pid": pid})
+
+
+def _clone(sock: socket.socket, wake_r: int, wake_w: int, workers: set[int], fd: int) -> None:
+    """Fork a second server on channel ``fd``; to this one it is a worker (swept and killed at the end)."""
+    server_pid = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        signal.set_wakeup_fd(-1)
+        os.close(wake_r)
+        os.close(wake_w)
+        sock.close()
+        try:
+            from grader.sandbox.libc import PR_SET_PDEATHSIG, prctl
+
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() == server_pid:
+                _run_server(socket.socket(fileno=fd))  # it says "ready" on its channel
+        finally:
+            os._exit(0)
+    os.close(fd)
+    workers.add(pid)
 
 
 def _become_subreaper() -> bool:
@@ -359,3 +413,4 @@ def _reap(sock: socket.socket, workers: set[int]) -> None:
 
 if __name__ == "__main__":
     _serve(int(sys.argv[1]), sys.argv[2].split(","))
+    os._exit(0)  # cleaned up above; the framework's interpreter teardown would keep the judge waiting

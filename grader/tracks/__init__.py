@@ -38,7 +38,8 @@ class Track:
     ``ops`` is the worker's operations module: :mod:`grader.sandbox.worker` imports it by name
     and asks its ``Session(namespace, root)`` to ``run(op, args)`` each request (see there for
     the optional hooks). ``preload`` is what the fork server imports before it forks (besides
-    the worker loop and ``ops``); ``environment`` holds variables set for the fork server and
+    the worker loop and ``ops``), ``preload_many`` what it also imports for a run of many
+    exercises (once in the server rather than in each worker that needs it); ``environment`` holds variables set for the fork server and
     its workers. ``judge`` lists the modules the judge imports before it talks to such a worker
     (they register the array codec and judge-side operations). ``declarations`` is the package
     holding the exercise declarations; ``references`` is ``module:Class``, the reference runtime:
@@ -63,6 +64,7 @@ class Track:
     name: str
     ops: str
     preload: tuple[str, ...] = ()
+    preload_many: tuple[str, ...] = ()
     environment: tuple[tuple[str, str], ...] = ()
     judge: tuple[str, ...] = ()
     declarations: str = ""

@@ -27,9 +27,10 @@ class FakeServer:
 
     started: list["FakeServer"] = []
 
-    def __init__(self) -> None:
+    def __init__(self, track: object = None, *, extra: tuple[str, ...] = ()) -> None:
         self.closed = False
-        self.track = get_track()
+        self.track = track or get_track()
+        self.extra = extra
         FakeServer.started.append(self)
 
     def close(self) -> None:
@@ -130,8 +131,8 @@ def test_the_command_grades_with_the_composed_seed_and_references(fake_server, r
     seen = {}
 
     def fake_grade(root, exercises, *, seed, options, pool, references,  # type: ignore[no-untyped-def]
-                   on_exercise=None):
-        seen.update(seed=seed, references=references, hidden=options.include_hidden, pool=pool)
+                   on_exercise=None, jobs=1):
+        seen.update(seed=seed, references=references, hidden=options.include_hidden, pool=pool, jobs=jobs)
         return _passed_run(root, seed)
 
     monkeypatch.setattr(grader.engine, "grade", fake_grade)
@@ -140,7 +141,7 @@ def test_the_command_grades_with_the_composed_seed_and_references(fake_server, r
                                        str(ROOT / "exercises"), "--json", "r.json"])
     assert result.exit_code == 0, result.output
     assert seen["seed"] == 77 and seen["references"].folder == release.expected and seen["hidden"] is False
-    assert seen["pool"] is not None and fake_server.started[0].closed
+    assert seen["pool"] is not None and fake_server.started[0].closed and seen["jobs"] >= 1
 
 
 def test_the_pool_is_closed_after_the_command_even_when_grading_raises(fake_server, tmp_path, monkeypatch) -> None:

@@ -18,9 +18,11 @@ __all__ = ["TRACK"]
 TRACK = Track(
     name="pytorch",
     ops="grader.tracks.pytorch.worker.ops",
-    # torch._dynamo is not preloaded: its import (~2-3 s) would sit on the critical path of every
-    # run, while only the optimizer and FakeTensorMode exercises need it (~1 s each, in the worker).
+    # torch._dynamo is not preloaded for one exercise: its import (~1.5-3 s) would sit on the critical
+    # path, while only the optimizer exercises need it (~1 s each, in the worker). A run of many
+    # exercises preloads it (preload_many): once in the server, not once per worker that needs it.
     preload=("torch", "torch._subclasses.fake_tensor"),
+    preload_many=("torch._dynamo",),
     environment=(("PYTORCH_NVML_BASED_CUDA_CHECK", "1"),),  # asking whether CUDA exists must not initialise it
     judge=("grader.tracks.pytorch.arrays", "grader.tracks.pytorch.scratch"),
     declarations="grader.tracks.pytorch.declarations",

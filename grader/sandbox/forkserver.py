@@ -36,6 +36,7 @@ import time
 from typing import Any, Mapping
 
 from grader.sandbox.framing import Channel
+from grader.sandbox.reaping import become_subreaper, kill_group, sweep
 from grader.tracks import Track, get_track
 
 __all__ = ["ForkServer", "ForkServerError", "worker_environment"]
@@ -250,7 +251,7 @@ def _serve(fd: int, preload: list[str]) -> None:
 
 
 def _run_server(sock: socket.socket) -> None:
-    subreaper = _become_subreaper()
+    subreaper = become_subreaper()
     workers: set[int] = set()
     folders: dict[int, tuple[str, ...]] = {}  # the judge removes them; if it dies, the server does
     wake_r, wake_w = os.pipe()
@@ -262,8 +263,8 @@ def _run_server(sock: socket.socket) -> None:
         _loop(sock, wake_r, wake_w, workers, folders, subreaper)
     finally:
         for pid in workers:
-            _kill_group(pid)
-        _sweep(set())
+            kill_group(pid)
+        sweep(set())
         for paths in folders.values():  # the judge went away without cleaning up
             for path in paths:
                 shutil.rmtree(path, ignore_errors=True)
@@ -342,55 +343,6 @@ def _clone(sock: socket.socket, wake_r: int, wake_w: int, workers: set[int], fd:
     workers.add(pid)
 
 
-def _become_subreaper() -> bool:
-    from grader.sandbox.libc import PR_SET_CHILD_SUBREAPER, prctl
-
-    try:
-        prctl(PR_SET_CHILD_SUBREAPER, 1)
-        return True
-    except OSError:
-        return False
-
-
-def _kill_group(pid: int) -> None:
-    for kill in (os.killpg, os.kill):
-        try:
-            kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-def _children() -> set[int]:
-    """Pids of this process's children (orphans re-parented here included)."""
-    me = os.getpid()
-    try:
-        found = set()
-        for tid in os.listdir(f"/proc/{me}/task"):
-            with open(f"/proc/{me}/task/{tid}/children") as fh:
-                found.update(int(p) for p in fh.read().split())
-        return found
-    except OSError:
-        pass
-    found = set()
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == me:
-            found.add(int(entry.name))
-    return found
-
-
-def _sweep(workers: set[int]) -> None:
-    """SIGKILL every child that is not a live worker: orphans a worker left behind."""
-    for pid in _children() - workers:
-        _kill_group(pid)
-
-
 def _reap(sock: socket.socket, workers: set[int]) -> None:
     """Reap every ended child; tell the judge about workers. Any ending (a worker, or an orphan
     whose own children were just re-parented here) is followed by a sweep."""
@@ -405,10 +357,10 @@ def _reap(sock: socket.socket, workers: set[int]) -> None:
         reaped = True
         if pid in workers:
             workers.discard(pid)
-            _sweep(workers)  # before the judge hears of the exit: nothing it started survives it
+            sweep(workers)  # before the judge hears of the exit: nothing it started survives it
             _send(sock, {"event": "exit", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
     if reaped:
-        _sweep(workers)
+        sweep(workers)
 
 
 if __name__ == "__main__":

@@ -223,8 +223,8 @@ from __future__ import annotations
 from typing import Any
 
 from grader.catalog import Exercise
-from grader.checks import Forward, Gradients, Mistake, Names
-from grader.checks.draw import batch, cases, matrix_input, width
+from grader.tracks.pytorch.checks import Forward, Gradients, Mistake, Names
+from grader.tracks.pytorch.checks.draw import batch, cases, matrix_input, width
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex
 

@@ -1,15 +1,14 @@
-"""Reusable check kinds, declared per exercise with points.
+"""What every check is made of, whatever the framework: the check protocol and its context, the
+failure a check raises, custom checks, hints and annotations, case exploration, and the
+goodness-of-fit statistics of initialization checks. A track's own check kinds (PyTorch's:
+:mod:`grader.tracks.pytorch.checks`) are built on these.
 
 Example:
-    >>> from grader.checks import Forward, Names, Gradients, Custom, Mistake, Failure
+    >>> from grader.checks import CheckContext, Custom, Failure
+    >>> Custom(id="probe", title="a probe", points=1, examine=lambda ctx, case, seed: None).points
+    1
 """
 from grader.checks.base import Check, CheckContext, Failure, derive_seed
 from grader.checks.custom import Custom
-from grader.checks.device import Device
-from grader.checks.forward import Forward, Mistake
-from grader.checks.gradients import Gradients
-from grader.checks.names import Names
-from grader.checks.pair import build_pair, describe_inputs, randn, student_call
 
-__all__ = ["Check", "CheckContext", "Custom", "Device", "Failure", "Forward", "Gradients", "Mistake", "Names",
-           "build_pair", "derive_seed", "describe_inputs", "randn", "student_call"]
+__all__ = ["Check", "CheckContext", "Custom", "Failure", "derive_seed"]

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from grader.authoring.report import render_selftest
 from grader.authoring.selftest import run_selftest
 from grader.catalog import Exercise, find
-from grader.checks import CheckContext, Custom, Failure
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure
 from grader.cli import main
 from grader.engine import GradeOptions
 from tests.conftest import ROOT, mutant_source

@@ -12,7 +12,7 @@ import pytest
 
 import grader.catalog as catalog
 from grader.catalog import Exercise, all_exercises, as_hidden, is_hidden, select
-from grader.checks import Custom
+from grader.tracks.pytorch.checks import Custom
 from tests.conftest import ROOT
 
 CONTAINERS = "model_construction/containers"

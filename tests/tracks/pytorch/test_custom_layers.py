@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checks.detached import detached_uses
+from grader.tracks.pytorch.checks.detached import detached_uses
 from grader.sandbox.client import StudentError
 from grader.tracks.pytorch.declarations.custom_layers.pooling import _cat_dim_hint
 from tests.conftest import ROOT

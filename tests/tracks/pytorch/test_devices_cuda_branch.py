@@ -17,8 +17,8 @@ import torch
 
 from grader.catalog import find
 from grader.checks.base import CheckContext, Failure
-from grader.checks.device import Device, cuda_usable, device_hints
-from grader.checks.draw import cases, width
+from grader.tracks.pytorch.checks.device import Device, cuda_usable, device_hints
+from grader.tracks.pytorch.checks.draw import cases, width
 from grader.engine import References
 from grader.sandbox import codec
 from grader.sandbox.client import StudentError

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from grader.catalog import find
-from grader.checks.init import Initialization, Observed, Trial
+from grader.tracks.pytorch.checks.init import Initialization, Observed, Trial
 from grader.tracks.pytorch.worker.specs import evaluate, handle
 from tests.conftest import ROOT
 

@@ -2,7 +2,7 @@
 call, each one's input and output and the student's line that called it.
 
 The judge runs the same operation on the reference and compares the two traces to say where the
-computation first diverges (:mod:`grader.checks.diverge`).
+computation first diverges (:mod:`grader.tracks.pytorch.checks.diverge`).
 
 Example:
     >>> import torch

@@ -7,7 +7,7 @@ layers whose initialization the catalog leaves open are graded on names,
 shapes and outputs only). ``MyLinear``'s standard-normal initialization gets a
 Kolmogorov–Smirnov test; gradient failures caused by ``.data`` / ``.detach()``
 in ``forward`` are explained from the student's source (read as text by the
-judge, never run: :mod:`grader.checks.detached`).
+judge, never run: :mod:`grader.tracks.pytorch.checks.detached`).
 """
 
 ORDER = ("centered", "my_linear", "tensor_reduction", "fourier", "param_containers", "pooling")

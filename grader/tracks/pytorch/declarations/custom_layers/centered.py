@@ -12,10 +12,10 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Failure, Forward, Mistake, Names
+from grader.tracks.pytorch.checks import CheckContext, Failure, Forward, Mistake, Names
 from grader.checks.annotate import Explained
-from grader.checks.draw import cases, width
-from grader.checks.layers import any_shape_input, with_hints
+from grader.tracks.pytorch.checks.draw import cases, width
+from grader.tracks.pytorch.checks.layers import any_shape_input, with_hints
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex
 

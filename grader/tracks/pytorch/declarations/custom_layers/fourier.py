@@ -15,10 +15,10 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import Forward, Mistake
-from grader.checks.draw import cases, width
-from grader.checks.layers import SUM_TOL
-from grader.checks.pair import randn
+from grader.tracks.pytorch.checks import Forward, Mistake
+from grader.tracks.pytorch.checks.draw import cases, width
+from grader.tracks.pytorch.checks.layers import SUM_TOL
+from grader.tracks.pytorch.checks.pair import randn
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex
 

@@ -16,11 +16,11 @@ import torch
 import torch.nn.functional as F
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Gradients, Mistake, Names, student_call
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Gradients, Mistake, Names, student_call
 from grader.checks.annotate import Explained
-from grader.checks.detached import explain_gradients
-from grader.checks.draw import batch, cases, matrix_input, width
-from grader.checks.layers import SUM_TOL
+from grader.tracks.pytorch.checks.detached import explain_gradients
+from grader.tracks.pytorch.checks.draw import batch, cases, matrix_input, width
+from grader.tracks.pytorch.checks.layers import SUM_TOL
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex
 

@@ -13,10 +13,10 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import Forward, Mistake, Names
-from grader.checks.draw import batch, cases, width
-from grader.checks.layers import SUM_TOL
-from grader.checks.pair import randn
+from grader.tracks.pytorch.checks import Forward, Mistake, Names
+from grader.tracks.pytorch.checks.draw import batch, cases, width
+from grader.tracks.pytorch.checks.layers import SUM_TOL
+from grader.tracks.pytorch.checks.pair import randn
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex
 

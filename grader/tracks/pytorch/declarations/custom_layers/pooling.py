@@ -14,12 +14,12 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Mistake, build_pair
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Mistake, build_pair
 from grader.checks.base import student_error_failure
-from grader.checks.draw import batch, cases, width
-from grader.checks.layers import any_shape_input, student_location, with_hints
-from grader.checks.pair import forward_location, randn
-from grader.compare import compare
+from grader.tracks.pytorch.checks.draw import batch, cases, width
+from grader.tracks.pytorch.checks.layers import any_shape_input, student_location, with_hints
+from grader.tracks.pytorch.checks.pair import forward_location, randn
+from grader.tracks.pytorch.compare import compare
 from grader.mutants import Mutant
 from grader.notebooks.places import student_text
 from grader.sandbox.client import StudentError

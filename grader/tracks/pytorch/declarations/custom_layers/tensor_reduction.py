@@ -11,11 +11,11 @@ from typing import Any, Callable
 import torch
 
 from grader.catalog import Exercise
-from grader.checks import Forward, Gradients, Mistake, Names
+from grader.tracks.pytorch.checks import Forward, Gradients, Mistake, Names
 from grader.checks.annotate import Explained
-from grader.checks.detached import explain_gradients
-from grader.checks.draw import batch, cases, matrix_input, width
-from grader.compare import Tolerance
+from grader.tracks.pytorch.checks.detached import explain_gradients
+from grader.tracks.pytorch.checks.draw import batch, cases, matrix_input, width
+from grader.tracks.pytorch.compare import Tolerance
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex
 

@@ -17,12 +17,12 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Mistake, student_call
-from grader.checks.device import Device
-from grader.checks.draw import cases, width
-from grader.checks.files import function_location
-from grader.checks.tensors import make_tensor, show_tensor
-from grader.compare import compare
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Mistake, student_call
+from grader.tracks.pytorch.checks.device import Device
+from grader.tracks.pytorch.checks.draw import cases, width
+from grader.tracks.pytorch.checks.files import function_location
+from grader.tracks.pytorch.checks.tensors import make_tensor, show_tensor
+from grader.tracks.pytorch.compare import compare
 from grader.mutants import Mutant
 from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
 from grader.tracks.pytorch.worker.specs import Spec, ex, handle, lift, namedtuple_value, ordered_dict, tensor

@@ -18,10 +18,10 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, student_call
-from grader.checks.draw import cases
-from grader.checks.files import function_location
-from grader.compare import describe_value
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, student_call
+from grader.tracks.pytorch.checks.draw import cases
+from grader.tracks.pytorch.checks.files import function_location
+from grader.tracks.pytorch.compare import describe_value
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import ex
 

@@ -35,12 +35,12 @@ from typing import Any
 import torch
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Mistake, student_call
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Mistake, student_call
 from grader.checks.distribution import Uniform, Zero
-from grader.checks.draw import batch, cases, matrix_input, width
-from grader.checks.init import (XAVIER_MISTAKES, Initialization, InitMistake, Observed, Trial, default_linear_weight,
+from grader.tracks.pytorch.checks.draw import batch, cases, matrix_input, width
+from grader.tracks.pytorch.checks.init import (XAVIER_MISTAKES, Initialization, InitMistake, Observed, Trial, default_linear_weight,
                                 where_defined, xavier_uniform)
-from grader.checks.pair import randn
+from grader.tracks.pytorch.checks.pair import randn
 from grader.mutants import Mutant
 from grader.sandbox.client import StudentError
 from grader.tracks.pytorch.worker.specs import Spec, ex, handle, nn, shared, tensor

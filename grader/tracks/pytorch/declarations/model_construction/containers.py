@@ -13,10 +13,10 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Mistake, Names, build_pair
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Mistake, Names, build_pair
 from grader.checks.base import last_student_frame
-from grader.checks.draw import batch, cases, width
-from grader.checks.pair import forward_location, randn
+from grader.tracks.pytorch.checks.draw import batch, cases, width
+from grader.tracks.pytorch.checks.pair import forward_location, randn
 from grader.mutants import Mutant
 from grader.sandbox.client import StudentError
 from grader.tracks.pytorch.worker.specs import Spec, ex

@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Gradients, Mistake, Names, build_pair, student_call
-from grader.checks.draw import batch, cases, matrix_input, width
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Gradients, Mistake, Names, build_pair, student_call
+from grader.tracks.pytorch.checks.draw import batch, cases, matrix_input, width
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex
 

@@ -12,9 +12,9 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import Forward, Gradients, Mistake, Names
-from grader.checks.draw import batch, cases, matrix_input, width
-from grader.checks.pair import randn
+from grader.tracks.pytorch.checks import Forward, Gradients, Mistake, Names
+from grader.tracks.pytorch.checks.draw import batch, cases, matrix_input, width
+from grader.tracks.pytorch.checks.pair import randn
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex, nn, shared
 

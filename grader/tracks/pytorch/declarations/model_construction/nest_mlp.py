@@ -11,9 +11,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Mistake, Names, student_call
-from grader.checks.draw import batch, cases
-from grader.checks.pair import randn
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Mistake, Names, student_call
+from grader.tracks.pytorch.checks.draw import batch, cases
+from grader.tracks.pytorch.checks.pair import randn
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import ex
 

@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Names, student_call
-from grader.checks.draw import batch, cases, matrix_input, width
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Names, student_call
+from grader.tracks.pytorch.checks.draw import batch, cases, matrix_input, width
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex, factory, nn
 

@@ -22,12 +22,12 @@ from typing import Any
 import torch
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, student_call
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, student_call
 from grader.checks.base import GraderFault
-from grader.checks.draw import cases
-from grader.checks.init import where_defined
-from grader.checks.networks import frozen, networks, show
-from grader.compare import describe_value
+from grader.tracks.pytorch.checks.draw import cases
+from grader.tracks.pytorch.checks.init import where_defined
+from grader.tracks.pytorch.checks.networks import frozen, networks, show
+from grader.tracks.pytorch.compare import describe_value
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex, handle, nn, shared
 

@@ -2,7 +2,7 @@
 
 Every function is run by ``net.apply`` in the worker on networks whose
 Linear sizes are drawn from the run's seed, and the values before and after are
-tested in the judge (:mod:`grader.checks.init`, :mod:`grader.checks.distribution`).
+tested in the judge (:mod:`grader.tracks.pytorch.checks.init`, :mod:`grader.checks.distribution`).
 
 Sample sizes and power (false-alarm rate 1e-6 per check, Bonferroni over its
 statistical sub-tests). The distribution checks draw networks
@@ -45,7 +45,7 @@ from typing import Any
 
 from grader.catalog import Exercise
 from grader.checks.distribution import Constant, MaskedUniform, Normal, Unchanged, Uniform, Zero
-from grader.checks.init import XAVIER_MISTAKES, Initialization, InitMistake, Observed, Trial, on_linear, xavier_uniform
+from grader.tracks.pytorch.checks.init import XAVIER_MISTAKES, Initialization, InitMistake, Observed, Trial, on_linear, xavier_uniform
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex, nn
 

@@ -16,11 +16,11 @@ from typing import Any
 import torch
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, Forward, Gradients, student_call
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, Forward, Gradients, student_call
 from grader.checks.annotate import WithHints
-from grader.checks.draw import batch, cases
-from grader.checks.init import where_defined
-from grader.checks.pair import randn
+from grader.tracks.pytorch.checks.draw import batch, cases
+from grader.tracks.pytorch.checks.init import where_defined
+from grader.tracks.pytorch.checks.pair import randn
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import ex
 

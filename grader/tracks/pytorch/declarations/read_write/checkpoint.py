@@ -17,14 +17,14 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, student_call
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, student_call
 from grader.checks.base import GraderFault
-from grader.checks.buffers import BUFFERS_CHECK
-from grader.checks.draw import batch, cases, width
-from grader.checks.files import fresh_path, function_location
-from grader.checks.pair import randn
-from grader.checks.planted import refuse_planted
-from grader.compare import Tolerance, compare
+from grader.tracks.pytorch.checks.buffers import BUFFERS_CHECK
+from grader.tracks.pytorch.checks.draw import batch, cases, width
+from grader.tracks.pytorch.checks.files import fresh_path, function_location
+from grader.tracks.pytorch.checks.pair import randn
+from grader.tracks.pytorch.checks.planted import refuse_planted
+from grader.tracks.pytorch.compare import Tolerance, compare
 from grader.mutants import Mutant
 from grader.sandbox.client import StudentError
 from grader.tracks.pytorch.worker.specs import Spec, ex, handle, nn, torch_attr

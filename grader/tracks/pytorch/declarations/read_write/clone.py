@@ -16,12 +16,12 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, student_call
-from grader.checks.buffers import trained_statistics
-from grader.checks.draw import batch, cases, width
-from grader.checks.files import fresh_path, function_location, short_problem
-from grader.checks.pair import randn
-from grader.compare import Tolerance, compare
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, student_call
+from grader.tracks.pytorch.checks.buffers import trained_statistics
+from grader.tracks.pytorch.checks.draw import batch, cases, width
+from grader.tracks.pytorch.checks.files import fresh_path, function_location, short_problem
+from grader.tracks.pytorch.checks.pair import randn
+from grader.tracks.pytorch.compare import Tolerance, compare
 from grader.mutants import Mutant
 from grader.tracks.pytorch.worker.specs import Spec, ex, factory, handle, nn
 

@@ -3,7 +3,7 @@
 The file lives in the worker's per-exercise scratch directory; the judge never opens it. What
 it holds is read inside the worker, by the student's ``load`` or by the trusted ``safe_load``
 operation (``torch.load(weights_only=True)``); whether ``load`` runs code hidden in a file is
-seen from the marker directory a planted pickle creates (see :mod:`grader.checks.planted`).
+seen from the marker directory a planted pickle creates (see :mod:`grader.tracks.pytorch.checks.planted`).
 
 Example:
     >>> EXERCISE.id, [c.id for c in EXERCISE.checks]
@@ -17,13 +17,13 @@ import torch
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
-from grader.checks import CheckContext, Custom, Failure, student_call
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, student_call
 from grader.checks.base import student_error_failure
-from grader.checks.draw import cases
-from grader.checks.files import fresh_path, function_location, short_problem
-from grader.checks.planted import refuse_planted
-from grader.checks.tensors import make_tensor, show_tensor
-from grader.compare import Tolerance, compare
+from grader.tracks.pytorch.checks.draw import cases
+from grader.tracks.pytorch.checks.files import fresh_path, function_location, short_problem
+from grader.tracks.pytorch.checks.planted import refuse_planted
+from grader.tracks.pytorch.checks.tensors import make_tensor, show_tensor
+from grader.tracks.pytorch.compare import Tolerance, compare
 from grader.mutants import Mutant
 from grader.sandbox.client import StudentError
 from grader.sandbox.codec import Opaque

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 
 from grader.checks.base import CheckContext, Failure, GraderFault, student_error_failure
 from grader.checks.explore import explore_check
-from grader.checks.pair import build_pair, forward_location, student_call
-from grader.compare import Tolerance, compare
+from grader.tracks.pytorch.checks.pair import build_pair, forward_location, student_call
+from grader.tracks.pytorch.compare import Tolerance, compare
 from grader.sandbox.client import StudentError
 from grader.tracks.pytorch.worker.ops_devices import describe_output
 from grader.tracks.pytorch.worker.specs import Spec, nn

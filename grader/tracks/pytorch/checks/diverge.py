@@ -29,7 +29,7 @@ from typing import Any, Callable
 
 import torch
 
-from grader.compare import compare
+from grader.tracks.pytorch.compare import compare
 
 __all__ = ["Divergence", "first_divergence", "module_names"]
 

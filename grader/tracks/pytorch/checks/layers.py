@@ -17,8 +17,8 @@ from typing import Any
 import torch
 
 from grader.checks.base import CheckContext, Failure
-from grader.checks.pair import randn
-from grader.compare import Tolerance
+from grader.tracks.pytorch.checks.pair import randn
+from grader.tracks.pytorch.compare import Tolerance
 
 __all__ = ["SUM_TOL", "any_shape_input", "student_location", "with_hints"]
 

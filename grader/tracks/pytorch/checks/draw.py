@@ -12,7 +12,7 @@ from typing import Any, Callable
 import torch
 from hypothesis import strategies as st
 
-from grader.checks.pair import randn
+from grader.tracks.pytorch.checks.pair import randn
 
 __all__ = ["cases", "width", "batch", "matrix_input"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks.pair import randn
+from grader.tracks.pytorch.checks.pair import randn
 
 __all__ = ["make_tensor", "show_tensor"]
 

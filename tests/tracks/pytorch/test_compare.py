@@ -1,4 +1,4 @@
-"""Unit tests of grader/compare.py: what ``compare``, ``describe_value`` and ``tolerance_for`` promise.
+"""Unit tests of grader/tracks/pytorch/compare.py: what ``compare``, ``describe_value`` and ``tolerance_for`` promise.
 
 Structure first (type, shape, device, dtype), then values: mismatched elements k / n (p%), the
 greatest absolute and relative difference, where, and the tolerance allowed; nested values say
@@ -12,7 +12,7 @@ from collections import OrderedDict
 import pytest
 import torch
 
-from grader.compare import Tolerance, compare, describe_value, tolerance_for
+from grader.tracks.pytorch.compare import Tolerance, compare, describe_value, tolerance_for
 from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
 
 INF, NAN = math.inf, math.nan

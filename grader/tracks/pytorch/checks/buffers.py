@@ -17,11 +17,11 @@ from typing import Any
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import CheckContext, Custom, Failure, student_call
-from grader.checks.draw import cases, width
-from grader.checks.files import fresh_path, function_location
-from grader.checks.pair import randn
-from grader.compare import Tolerance, compare
+from grader.tracks.pytorch.checks import CheckContext, Custom, Failure, student_call
+from grader.tracks.pytorch.checks.draw import cases, width
+from grader.tracks.pytorch.checks.files import fresh_path, function_location
+from grader.tracks.pytorch.checks.pair import randn
+from grader.tracks.pytorch.compare import Tolerance, compare
 from grader.tracks.pytorch.worker.specs import Spec, ex, handle, nn, torch_attr
 
 __all__ = ["BUFFERS_CHECK", "LOST_BUFFERS_HINT", "trained_statistics"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Callable
 
 from grader.checks.base import CheckContext, Failure
-from grader.checks.files import code_ran, function_location
+from grader.tracks.pytorch.checks.files import code_ran, function_location
 from grader.sandbox.client import StudentError
 
 __all__ = ["SAFE_LOAD_HINT", "UNSAFE_NEEDLES", "refuse_planted"]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from grader.checks.base import CheckContext, Failure
 from grader.checks.explore import explore_check
 from grader.checks.hints import lazy_hints, rename_hints, structure_hints
-from grader.checks.pair import build_pair, student_call
+from grader.tracks.pytorch.checks.pair import build_pair, student_call
 from grader.tracks.pytorch.worker.specs import Spec
 
 __all__ = ["Names"]

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from grader.checks.base import CheckContext, Failure
 from grader.checks.explore import explore_check
-from grader.checks.pair import build_pair, describe_inputs, forward_location, student_call
-from grader.compare import Tolerance, compare
+from grader.tracks.pytorch.checks.pair import build_pair, describe_inputs, forward_location, student_call
+from grader.tracks.pytorch.compare import Tolerance, compare
 from grader.tracks.pytorch.worker.specs import Spec
 
 __all__ = ["Gradients"]

@@ -14,7 +14,7 @@ import ast
 from typing import Callable
 
 from grader.checks.base import CheckContext, Failure
-from grader.checks.layers import student_location, with_hints
+from grader.tracks.pytorch.checks.layers import student_location, with_hints
 from grader.notebooks.places import student_text
 
 __all__ = ["cut_hint", "data_hint", "detached_uses", "explain_gradients"]

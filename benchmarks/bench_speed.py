@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE = Path("/work/baseline")
 
 
 def _timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
@@ -48,19 +47,21 @@ def _timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> floa
 
 
 def _students(folder: Path, n: int) -> list[Path]:
-    """``n`` whole-chapter submissions: the solutions, the stubs and the baseline's mutants in turn."""
-    solutions = BASELINE / "solutions_src" if BASELINE.is_dir() else ROOT / "solutions"
-    stubs = BASELINE / "stubs_src" if BASELINE.is_dir() else ROOT / "exercises"
-    mutants = sorted((BASELINE / "mutants_src").rglob("*.py")) if BASELINE.is_dir() else []
+    """``n`` whole-chapter submissions: the solutions, the stubs and the declared mutants in turn
+    (a mutant: every solution, with one exercise's file replaced by the mutant)."""
+    from grader.catalog import all_exercises, mutants_of
+
+    solutions, stubs = ROOT / "solutions", ROOT / "exercises"
+    mutants = [(e.id, m) for e in all_exercises() for m in mutants_of(e.id)]
     made = []
     for i in range(n):
         target = folder / f"s{i:03d}"
         kind = i % 4
-        shutil.copytree(stubs if kind == 1 else solutions, target)
-        if kind >= 2 and mutants:
-            mutant = mutants[(i * 7) % len(mutants)]
-            relative = mutant.relative_to(BASELINE / "mutants_src")
-            shutil.copy(mutant, target / f"{relative.parent}.py")
+        if kind >= 2:
+            exercise_id, mutant = mutants[(i * 7) % len(mutants)]
+            mutant.write_submission(exercise_id, solutions, target)
+        else:
+            shutil.copytree(stubs if kind == 1 else solutions, target)
         made.append(target)
     return made
 

@@ -74,7 +74,8 @@ def file_rules(*, submission: str, scratch: str, pid: int, cuda: bool = False) -
     Python and torch need (its own ``/proc/<pid>``, a few system files).
 
     Example:
-        >>> "/work/main/solutions" in file_rules(submission="s", scratch="t", pid=1).read
+        >>> from grader.paths import project_root
+        >>> str(project_root() / "solutions") in file_rules(submission="s", scratch="t", pid=1).read
         False
     """
     from grader.paths import project_root

@@ -4,7 +4,7 @@ Run it with an MXNet interpreter (not the judge's), e.g. the managed Gluon envir
 
     MXNET_ENGINE_TYPE=NaiveEngine OMP_NUM_THREADS=1 <env>/bin/python benchmarks/spike_gluon.py
 
-Results on the development machine (Python 3.11, 2 cores, 2025-11):
+Results on a 2-core x86_64 machine with Python 3.11:
 
 - ``pip install "mxnet==1.9.1" "numpy<1.24"`` into a fresh venv: 15 s from a warm local index;
   the wheel is ``mxnet-1.9.1-py3-none-manylinux2014_x86_64.whl`` (49 MB, pure ``py3-none`` tag,

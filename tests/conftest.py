@@ -17,6 +17,7 @@ from grader.sandbox.limits import Limits
 
 if TYPE_CHECKING:
     from grader.authoring.selftest import SelftestReport
+    from grader.mutants import Mutant
 
 ROOT = project_root()
 
@@ -70,12 +71,16 @@ def grade_dir(pool: WorkerPool) -> Callable[..., RunResult]:
     return run
 
 
-def mutant_source(exercise_id: str, slug: str) -> str:
-    """The text of a declared mutant: the exercise's solution with the mutant's edits made."""
+def declared_mutant(exercise_id: str, slug: str) -> "Mutant":
+    """The mutant ``slug`` that ``exercise_id``'s declaration module declares."""
     from grader.catalog import mutants_of
 
-    mutant = next(m for m in mutants_of(exercise_id) if m.slug == slug)
-    return mutant.apply((ROOT / "solutions" / f"{exercise_id}.py").read_text())
+    return next(m for m in mutants_of(exercise_id) if m.slug == slug)
+
+
+def mutant_source(exercise_id: str, slug: str) -> str:
+    """The text of a declared mutant: the exercise's solution with the mutant's edits made."""
+    return declared_mutant(exercise_id, slug).apply((ROOT / "solutions" / f"{exercise_id}.py").read_text())
 
 
 def check(run: RunResult, exercise: str, check_id: str) -> CheckResult:

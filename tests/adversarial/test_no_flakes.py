@@ -26,11 +26,10 @@ Verdict = tuple[tuple[str, str, float, str, str], ...]
 
 def _buggy_cases() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """id -> (exercise, source, checks that must fail): one realistic bug per topic."""
-    from grader.catalog import mutants_of
+    from tests.conftest import declared_mutant, mutant_source
 
     def declared(exercise: str, slug: str) -> tuple[str, str, tuple[str, ...]]:
-        mutant = next(m for m in mutants_of(exercise) if m.slug == slug)
-        return exercise, mutant.apply((ROOT / "solutions" / f"{exercise}.py").read_text()), tuple(mutant.fails)
+        return exercise, mutant_source(exercise, slug), tuple(declared_mutant(exercise, slug).fails)
 
     chosen = {
         "parallel-cat-on-dim-0": declared("model_construction/parallel", "cat_on_dim_0"),

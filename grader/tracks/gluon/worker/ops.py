@@ -34,7 +34,6 @@ import importlib
 import importlib.util
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -43,11 +42,12 @@ import numpy
 from mxnet import gluon
 
 from grader.tracks.gluon.worker import arrays  # noqa: F401 - registers the MXNet array codec
-from grader.tracks.gluon.worker.specs import MissingName, evaluate
+from grader.sandbox import session as session_core
+from grader.sandbox.session import StudentCodeError
+from grader.tracks.gluon.worker.specs import evaluate
 
 __all__ = ["Session", "StudentCodeError", "OPS", "cuda_present", "threads"]
 
-MAX_FRAMES = 30
 REQUIRED_ENV = {"MXNET_ENGINE_TYPE": "NaiveEngine", "OMP_NUM_THREADS": "1"}
 
 
@@ -87,60 +87,18 @@ def cuda_present() -> bool:
     return False
 
 
-class StudentCodeError(Exception):
-    """An exception raised by the exercise's code (wraps the original)."""
-
-    def __init__(self, exc: BaseException, stage: str) -> None:
-        super().__init__(str(exc))
-        self.exc, self.stage = exc, stage
-
-
-def _under(path: str, root: Path | None) -> bool:
-    return bool(root) and os.path.realpath(path).startswith(str(root) + os.sep)
-
-
-def describe_error(exc: BaseException, root: Path | None, stage: str) -> dict[str, Any]:
-    """Plain-data description of an exception raised by student code (the PyTorch track's format)."""
-    message = f"sys.exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else str(exc)
-    frames = [{"file": os.path.relpath(f.filename, root) if _under(f.filename, root) else os.path.basename(f.filename),
-               "line": f.lineno or 0, "function": f.name, "in_submission": _under(f.filename, root)}
-              for f in traceback.extract_tb(exc.__traceback__)[-MAX_FRAMES:]]
-    return {"type": type(exc).__name__, "message": message[:2000], "stage": stage, "frames": frames,
-            "missing_name": exc.name if isinstance(exc, MissingName) else None}
-
-
 def _seed(seed: int | None) -> None:
     if seed is not None:
         mxnet.random.seed(seed)
         numpy.random.seed(seed)
 
 
-class Session:
-    """Objects built from one exercise module, by integer handle; :meth:`run` answers a request."""
+class Session(session_core.Session):
+    """The worker core's session (:class:`grader.sandbox.session.Session`) with the Gluon operations
+    (:data:`OPS`) and spec nodes (:mod:`~grader.tracks.gluon.worker.specs`)."""
 
     def __init__(self, namespace: Any, root: Path | None) -> None:
-        self.namespace = namespace
-        self.root = root.resolve() if root else None
-        self.objects: dict[int, Any] = {}
-
-    def run(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
-        """Run ``op``; its answer, or ``{"error": ...}`` when the exercise's code raised."""
-        try:
-            return OPS[op](self, **args)
-        except StudentCodeError as err:
-            return {"error": describe_error(err.exc, self.root, err.stage)}
-
-    @contextlib.contextmanager
-    def student(self, stage: str) -> Iterator[None]:
-        """Everything inside runs the exercise's code: its exceptions are the student's."""
-        try:
-            yield
-        except BaseException as exc:  # noqa: BLE001 - includes SystemExit
-            raise StudentCodeError(exc, stage) from exc
-
-    def store(self, obj: Any) -> int:
-        self.objects[len(self.objects) + 1] = obj
-        return len(self.objects)
+        super().__init__(namespace, root, OPS, specs=evaluate)
 
 
 def op_import(session: Session, module: str) -> dict[str, Any]:
@@ -153,7 +111,7 @@ def op_import(session: Session, module: str) -> dict[str, Any]:
 def op_build(session: Session, spec: dict[str, Any], seed: int | None = None) -> dict[str, Any]:
     _seed(seed)
     with session.student("build"):
-        obj = evaluate(spec, namespace=session.namespace, objects=session.objects)
+        obj = session.eval_spec(spec)
     return {"handle": session.store(obj), "type": type(obj).__name__, "is_block": isinstance(obj, gluon.Block)}
 
 

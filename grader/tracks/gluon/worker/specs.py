@@ -1,5 +1,5 @@
-"""What to build, for the Gluon track: the same JSON spec nodes as the PyTorch track's specs
-(``value``, ``list``, ``tuple``, ``dict``, ``attr``, ``call``, ``getattr``, ``handle``), with
+"""What to build, for the Gluon track: the worker core's spec nodes (:mod:`grader.sandbox.specs`:
+``value``, ``list``, ``tuple``, ``dict``, ``attr``, ``call``, ``getattr``, ``handle``), with
 ``gluon`` for a name under ``mxnet.gluon`` (``{"kind": "gluon", "name": "nn.Dense"}``).
 
 Example:
@@ -7,65 +7,32 @@ Example:
     >>> mod = types.SimpleNamespace(pair=lambda a, b=0: (a, b))
     >>> node = {"kind": "call", "fn": {"kind": "attr", "name": "pair"},
     ...         "args": [{"kind": "value", "value": 1}], "kwargs": {"b": {"kind": "value", "value": 2}}}
-    >>> evaluate(node, namespace=mod, objects={})
+    >>> evaluate(node, namespace=mod, objects={}, counters={})
     (1, 2)
-    >>> evaluate({"kind": "attr", "name": "MLP"}, namespace=mod, objects={})
+    >>> evaluate({"kind": "attr", "name": "MLP"}, namespace=mod, objects={}, counters={})
     Traceback (most recent call last):
     ...
-    grader.tracks.gluon.worker.specs.MissingName: MLP
+    grader.sandbox.specs.MissingName: MLP
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["evaluate", "SpecError", "MissingName"]
+from grader.sandbox.specs import evaluate as evaluate_plain
 
-
-class SpecError(ValueError):
-    """A spec that cannot be evaluated (a grader fault, never the student's)."""
+__all__ = ["evaluate"]
 
 
-class MissingName(AttributeError):
-    """The exercise's module does not define a name the spec uses."""
+def _gluon(node: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
+    from mxnet import gluon
 
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-    def __str__(self) -> str:
-        return self.name
+    obj: Any = gluon
+    for part in str(node["name"]).split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
-def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any]) -> Any:
+def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any], counters: dict[str, int]) -> Any:
     """Evaluate ``node`` against ``namespace`` (the exercise module); ``objects`` holds what earlier
     requests built, by handle. The module's own exceptions propagate unchanged."""
-    kind = node.get("kind")
-    if kind == "value":
-        return node["value"]
-    if kind in ("list", "tuple"):
-        items = [evaluate(i, namespace=namespace, objects=objects) for i in node["items"]]
-        return items if kind == "list" else tuple(items)
-    if kind == "dict":
-        return {k: evaluate(v, namespace=namespace, objects=objects) for k, v in node["items"].items()}
-    if kind == "attr":
-        try:
-            return getattr(namespace, node["name"])
-        except AttributeError:
-            raise MissingName(node["name"]) from None
-    if kind == "gluon":
-        from mxnet import gluon
-
-        obj: Any = gluon
-        for part in str(node["name"]).split("."):
-            obj = getattr(obj, part)
-        return obj
-    if kind == "call":
-        fn = evaluate(node["fn"], namespace=namespace, objects=objects)
-        args = [evaluate(a, namespace=namespace, objects=objects) for a in node["args"]]
-        kwargs = {k: evaluate(v, namespace=namespace, objects=objects) for k, v in node["kwargs"].items()}
-        return fn(*args, **kwargs)
-    if kind == "getattr":
-        return getattr(evaluate(node["of"], namespace=namespace, objects=objects), node["name"])
-    if kind == "handle":
-        return objects[node["id"]]
-    raise SpecError(f"unknown spec node {kind!r}")
+    return evaluate_plain(node, namespace=namespace, objects=objects, kinds={"gluon": _gluon})

@@ -27,7 +27,7 @@ from typing import Any, Callable
 import torch
 
 from grader.tracks.pytorch import arrays  # noqa: F401 - registers the tensor codec
-from grader.tracks.pytorch.worker import session as _session
+from grader.sandbox import session as _session
 from grader.tracks.pytorch.worker.inputs_guard import changed_inputs, spy_in_place
 from grader.tracks.pytorch.worker.ops_devices import DEVICE_OPS
 from grader.tracks.pytorch.worker.ops_files import FILE_OPS
@@ -35,7 +35,8 @@ from grader.tracks.pytorch.worker.ops_layers import LAYER_OPS
 from grader.tracks.pytorch.worker.ops_notebook import NOTEBOOK_OPS
 from grader.tracks.pytorch.worker.ops_params import PARAM_OPS, uninitialized
 from grader.tracks.pytorch.worker.ops_trace import TRACE_OPS
-from grader.tracks.pytorch.worker.session import StudentCodeError
+from grader.sandbox.session import StudentCodeError
+from grader.tracks.pytorch.worker.specs import evaluate
 from grader.tracks.pytorch.worker.structure import describe, tensor_candidates
 
 __all__ = ["Session", "StudentCodeError", "OPS", "cuda_present", "on_confined"]
@@ -61,7 +62,7 @@ def op_build(session: Session, spec: dict[str, Any], seed: int) -> dict[str, Any
     with session.student("build"):
         obj = session.eval_spec(spec)
         lazy = uninitialized(obj)
-    answer = {"handle": session._store(obj), "type": type(obj).__name__, "is_module": isinstance(obj, torch.nn.Module)}
+    answer = {"handle": session.store(obj), "type": type(obj).__name__, "is_module": isinstance(obj, torch.nn.Module)}
     return {**answer, "uninitialized": lazy} if lazy else answer
 
 
@@ -225,7 +226,7 @@ def op_value(session: Session, spec: dict[str, Any], seed: int = 0, keep: bool =
         value = session.eval_spec(spec)
     answer: dict[str, Any] = {"value": value, "type": type(value).__name__}
     if keep:
-        answer["handle"] = session._store(value)
+        answer["handle"] = session.store(value)
     return answer
 
 
@@ -245,7 +246,7 @@ class Session(_session.Session):
     """A session that runs every operation of :data:`OPS` (the worker's, and the reference's in the judge)."""
 
     def __init__(self, namespace: Any, root: Path | None) -> None:
-        super().__init__(namespace, root, OPS)
+        super().__init__(namespace, root, OPS, specs=evaluate)
 
 
 def cuda_present() -> bool:

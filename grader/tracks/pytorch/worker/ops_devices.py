@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 if TYPE_CHECKING:
-    from grader.tracks.pytorch.worker.session import Session
+    from grader.sandbox.session import Session
 
 __all__ = ["DEVICE_OPS", "describe_output", "op_forward_on"]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 if TYPE_CHECKING:
-    from grader.tracks.pytorch.worker.session import Session
+    from grader.sandbox.session import Session
 
 __all__ = ["FILE_OPS", "plant_pickles", "planted_payload"]
 

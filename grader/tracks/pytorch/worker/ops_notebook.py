@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from grader.tracks.pytorch.worker.session import Session
+    from grader.sandbox.session import Session
 
 __all__ = ["NOTEBOOK_OPS", "op_notebook"]
 

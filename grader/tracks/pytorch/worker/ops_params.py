@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import torch
 
 if TYPE_CHECKING:
-    from grader.tracks.pytorch.worker.session import Session
+    from grader.sandbox.session import Session
 
 __all__ = ["PARAM_OPS", "op_param_table", "op_apply_init", "op_materialize", "uninitialized"]
 

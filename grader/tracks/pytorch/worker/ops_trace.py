@@ -22,7 +22,7 @@ import torch
 from grader.tracks.pytorch.worker.inputs_guard import student_frame
 
 if TYPE_CHECKING:
-    from grader.tracks.pytorch.worker.session import Session
+    from grader.sandbox.session import Session
 
 __all__ = ["TRACE_OPS", "op_trace"]
 

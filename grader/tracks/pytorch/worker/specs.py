@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
+from grader.sandbox.specs import Kind, MissingName, NotCallableName, SpecError
+from grader.sandbox.specs import evaluate as evaluate_plain
+
 __all__ = ["Spec", "ex", "nn", "factory", "shared", "handle", "tensor", "torch_attr", "namedtuple_value",
            "ordered_dict", "lift", "evaluate", "SpecError", "MissingName", "NotCallableName"]
-
-
-class SpecError(ValueError):
-    """A spec that cannot be evaluated (a grader fault, never the student's)."""
 
 
 def lift(value: Any) -> Any:
@@ -192,112 +191,54 @@ def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any],
              counters: dict[str, int]) -> Any:
     """Evaluate a spec node: ``namespace`` is the exercise module (student's or reference).
 
-    ``counters`` counts factory calls by counter name. Exceptions raised by the
+    ``counters`` counts factory calls by counter name. The plain nodes are the worker core's
+    (:func:`grader.sandbox.specs.evaluate`); these are PyTorch's. Exceptions raised by the
     exercise's own code propagate unchanged; malformed specs raise SpecError.
     """
+    import collections
+
+    import torch
     import torch.nn as torch_nn
 
     memo: dict[str, Any] = {}
 
-    def ev(n: dict[str, Any]) -> Any:
-        kind = n.get("kind")
-        if kind == "value":
-            return n["value"]
-        if kind == "list":
-            return [ev(i) for i in n["items"]]
-        if kind == "tuple":
-            return tuple(ev(i) for i in n["items"])
-        if kind == "dict":
-            return {k: ev(v) for k, v in n["items"].items()}
-        if kind == "attr":
-            try:
-                return getattr(namespace, n["name"])
-            except AttributeError:
-                raise MissingName(n["name"]) from None
-        if kind == "nn":
-            return getattr(torch_nn, n["name"])
-        if kind == "call":
-            fn = ev(n["fn"])
-            if n["fn"].get("kind") == "attr" and (isinstance(fn, torch_nn.Module) or not callable(fn)):
-                raise NotCallableName(n["fn"]["name"], fn, with_arguments=bool(n["args"] or n["kwargs"]))
-            return fn(*[ev(a) for a in n["args"]], **{k: ev(v) for k, v in n["kwargs"].items()})
-        if kind == "index":
-            return ev(n["of"])[n["key"]]
-        if kind == "slice":
-            return ev(n["of"])[n["start"]:n["stop"]]
-        if kind == "factory":
-            inner, name = n["spec"], n.get("counter", "factory")
-            counters.setdefault(name, 0)
+    def check_call(n: dict[str, Any], fn: Any) -> None:
+        if n["fn"].get("kind") == "attr" and (isinstance(fn, torch_nn.Module) or not callable(fn)):
+            raise NotCallableName(n["fn"]["name"], fn, with_arguments=bool(n["args"] or n["kwargs"]))
 
-            def make() -> Any:
-                counters[name] = counters.get(name, 0) + 1
-                return ev(inner)
+    def factory_node(n: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
+        inner, name = n["spec"], n.get("counter", "factory")
+        counters.setdefault(name, 0)
 
-            return make
-        if kind == "handle":
-            return objects[n["id"]]
-        if kind == "getattr":
-            return getattr(ev(n["of"]), n["name"])
-        if kind == "torch":
-            import torch
+        def make() -> Any:
+            counters[name] = counters.get(name, 0) + 1
+            return ev(inner)
 
-            obj: Any = torch
-            for part in n["name"].split("."):
-                obj = getattr(obj, part)
-            return obj
-        if kind == "tensor":
-            return n["value"].clone()
-        if kind == "namedtuple":
-            import collections
+        return make
 
-            cls = collections.namedtuple(n["type"], n["fields"])  # type: ignore[misc]
-            return cls(*[ev(i) for i in n["items"]])
-        if kind == "ordereddict":
-            import collections
+    def torch_node(n: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
+        obj: Any = torch
+        for part in n["name"].split("."):
+            obj = getattr(obj, part)
+        return obj
 
-            return collections.OrderedDict((k, ev(v)) for k, v in n["items"].items())
-        if kind == "shared":
-            if n["name"] not in memo:
-                memo[n["name"]] = ev(n["spec"])
-            return memo[n["name"]]
-        raise SpecError(f"unknown spec node {kind!r}")
+    def shared_node(n: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
+        if n["name"] not in memo:
+            memo[n["name"]] = ev(n["spec"])
+        return memo[n["name"]]
 
-    return ev(node)
-
-
-class NotCallableName(TypeError):
-    """The exercise module defines a name the spec calls, but as an object (``chimera =
-    nn.Sequential(...)`` where a function ``chimera()`` is asked for, ``clone = MLP()``).
-
-    Example:
-        >>> print(NotCallableName("chimera", __import__("torch").nn.Sequential(), with_arguments=False))
-        `chimera` is an nn.Sequential object; the exercise asks for a function `chimera()` that returns one.
-        >>> print(NotCallableName("clone", __import__("torch").nn.Sequential(), with_arguments=True))
-        `clone` is an nn.Sequential object; the exercise asks for a function `clone(...)`, which the grader calls with its own arguments.
-        >>> print(NotCallableName("MLP", 3, with_arguments=True))
-        `MLP` is an object of type int; the exercise asks for the class `MLP`, which the grader builds with its own arguments.
-    """
-
-    def __init__(self, name: str, value: Any, *, with_arguments: bool) -> None:
-        cls = type(value)
-        torch_type = cls.__module__.startswith("torch.nn")
-        what = f"an nn.{cls.__name__} object" if torch_type else f"an object of type {cls.__name__}"
-        if name[:1].isupper():
-            asked = f"the class `{name}`, which the grader builds with its own arguments"
-        elif with_arguments:
-            asked = f"a function `{name}(...)`, which the grader calls with its own arguments"
-        else:
-            asked = f"a function `{name}()` that returns one"
-        super().__init__(f"`{name}` is {what}; the exercise asks for {asked}.")
-        self.name = name
-
-
-class MissingName(AttributeError):
-    """The exercise module does not define a name the spec refers to."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
+    kinds: dict[str, Kind] = {
+        "nn": lambda n, ev: getattr(torch_nn, n["name"]),
+        "index": lambda n, ev: ev(n["of"])[n["key"]],
+        "slice": lambda n, ev: ev(n["of"])[n["start"]:n["stop"]],
+        "factory": factory_node,
+        "torch": torch_node,
+        "tensor": lambda n, ev: n["value"].clone(),
+        "namedtuple": lambda n, ev: collections.namedtuple(n["type"], n["fields"])(*[ev(i) for i in n["items"]]),
+        "ordereddict": lambda n, ev: collections.OrderedDict((k, ev(v)) for k, v in n["items"].items()),
+        "shared": shared_node,
+    }
+    return evaluate_plain(node, namespace=namespace, objects=objects, kinds=kinds, check_call=check_call)
 
 
 Factory = Callable[[], Any]

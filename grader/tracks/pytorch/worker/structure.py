@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import torch
 
 if TYPE_CHECKING:
-    from grader.tracks.pytorch.worker.session import Session
+    from grader.sandbox.session import Session
 
 __all__ = ["tensor_candidates", "describe"]
 

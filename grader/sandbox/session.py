@@ -1,8 +1,9 @@
 """A session: the objects built from one exercise module, addressed by integer handles, and how an
 exception of the exercise's code becomes plain data (the student's error, with their frames).
 
-The operations themselves live in :mod:`grader.tracks.pytorch.worker.ops` and its ``ops_*`` modules; they take a
-session as their first argument, and a session runs them by name.
+It is the worker core's, whatever the framework: a track's operations (PyTorch's in
+:mod:`grader.tracks.pytorch.worker.ops` and its ``ops_*`` modules) take a session as their first
+argument, a session runs them by name, and it evaluates build specs with the track's evaluator.
 
 Example:
     >>> s = Session(None, None, ops={"ping": lambda session: {"pong": True}})
@@ -23,7 +24,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from grader.tracks.pytorch.worker.specs import MissingName, NotCallableName, evaluate
+from grader.sandbox.specs import MissingName, NotCallableName, evaluate
 
 __all__ = ["Session", "StudentCodeError", "describe_error"]
 
@@ -99,14 +100,23 @@ def _definition_frames(namespace: Any, name: str, root: Path | None) -> list[dic
     return []
 
 
+def plain_specs(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any],
+                counters: dict[str, int]) -> Any:
+    """The worker core's spec evaluator (:func:`grader.sandbox.specs.evaluate`): plain nodes only."""
+    return evaluate(node, namespace=namespace, objects=objects)
+
+
 class Session:
     """Objects built from one exercise module, addressed by integer handles; ``run`` dispatches to
-    ``ops`` (name -> operation; :class:`grader.tracks.pytorch.worker.ops.Session` has every operation)."""
+    ``ops`` (name -> operation; :class:`grader.tracks.pytorch.worker.ops.Session` has every operation
+    of PyTorch's) and ``eval_spec`` to ``specs`` (the track's evaluator)."""
 
     def __init__(self, namespace: Any, root: Path | None,
-                 ops: Mapping[str, Callable[..., dict[str, Any]]] | None = None) -> None:
+                 ops: Mapping[str, Callable[..., dict[str, Any]]] | None = None,
+                 specs: Callable[..., Any] = plain_specs) -> None:
         self.namespace = namespace
         self.ops = dict(ops or {})
+        self.specs = specs
         self.root = root.resolve() if root else None
         #: whether answers may say where in the module's files a call came from (and quote the line): the
         #: student's side only; the reference's lines must never reach an answer (a release records them)
@@ -146,14 +156,14 @@ class Session:
                 raise
             raise StudentCodeError(exc, stage) from exc
 
-    def _store(self, obj: Any) -> int:
+    def store(self, obj: Any) -> int:
+        """Keep ``obj``; its handle (the count of objects kept so far)."""
         handle = len(self.objects) + 1
         self.objects[handle] = obj
         return handle
 
     def eval_spec(self, node: dict[str, Any]) -> Any:
-        return evaluate(node, namespace=self.namespace, objects=self.objects,
-                        counters=self.counters)
+        return self.specs(node, namespace=self.namespace, objects=self.objects, counters=self.counters)
 
     def _resolve_args(self, args: list[Any]) -> list[Any]:
         return [self.eval_spec(a["spec"]) if isinstance(a, dict) and "spec" in a else a

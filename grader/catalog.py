@@ -1,7 +1,8 @@
 """What exercises exist: id, title, file, checks and points.
 
-Each exercise is declared in one module,
-``grader/tracks/pytorch/declarations/<topic>/<name>.py``: its ``EXERCISE`` (id,
+Each track (``--track``: ``pytorch``, the default, or ``gluon``) has its own catalog. Each
+exercise is declared in one module of its track's declarations,
+``grader/tracks/<track>/declarations/<topic>/<name>.py``: its ``EXERCISE`` (id,
 title, public checks and points, known-mistake hints inside the checks), its
 ``HIDDEN`` checks (graded by `grade batch` and `grade ci`, not by `grade
 exercise`; the catalog appends them to the exercise, marked ``hidden``) and its
@@ -11,8 +12,10 @@ its stub, its solution and that module, nothing else.
 
 Example:
     >>> ex = find("model_construction/mlp")
-    >>> ex.path, ex.max_score > 0
-    ('model_construction/mlp.py', True)
+    >>> ex.path, ex.max_score > 0, ex.track
+    ('model_construction/mlp.py', True, 'pytorch')
+    >>> Catalog("gluon").find("model_construction/mlp").track
+    'gluon'
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from types import ModuleType
 from grader.checks.base import Check
 from grader.tracks import get_track
 
-__all__ = ["Exercise", "all_exercises", "declaration_modules", "find", "mutants_of", "select", "topics",
+__all__ = ["Catalog", "Exercise", "all_exercises", "declaration_modules", "find", "mutants_of", "select", "topics",
            "UnknownExercise", "DECLARATIONS"]
 
 
@@ -40,11 +43,13 @@ class UnknownExercise(KeyError):
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: ``id`` is ``<topic>/<module>``; its file is ``<topic>/<module>.py``."""
+    """One exercise: ``id`` is ``<topic>/<module>``; its file is ``<topic>/<module>.py``; ``track``
+    is the framework it is graded in (set by the catalog that declares it)."""
 
     id: str
     title: str
     checks: tuple[Check, ...]
+    track: str = "pytorch"
 
     def __post_init__(self) -> None:
         if self.id.count("/") != 1:
@@ -92,12 +97,12 @@ def as_hidden(check: Any) -> Any:
 DECLARATIONS = get_track("pytorch").declarations
 
 
-@lru_cache(maxsize=1)
-def all_exercises() -> tuple[Exercise, ...]:
-    """Every exercise of every declaration module, topic by topic (hidden checks included, last)."""
+@lru_cache(maxsize=None)
+def _declared(track: str) -> tuple[Exercise, ...]:
+    """Every exercise of ``track``'s declaration modules, topic by topic (hidden checks included, last)."""
     found: list[Exercise] = []
     hidden: dict[str, tuple[Any, ...]] = {}
-    for module in declaration_modules():
+    for module in declaration_modules(get_track(track).declarations):
         exercise = getattr(module, "EXERCISE", None)
         if not isinstance(exercise, Exercise):
             raise ValueError(f"{module.__name__} declares no EXERCISE")
@@ -110,8 +115,63 @@ def all_exercises() -> tuple[Exercise, ...]:
     ids = [e.id for e in found]
     if len(set(ids)) != len(ids):
         raise ValueError(f"an exercise id is declared twice: {ids}")
-    return tuple(dataclasses.replace(e, checks=e.checks + tuple(as_hidden(c) for c in hidden[e.id]))
+    return tuple(dataclasses.replace(e, checks=e.checks + tuple(as_hidden(c) for c in hidden[e.id]), track=track)
                  for e in found)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The exercises of one track (the default track unless told).
+
+    Example:
+        >>> c = Catalog()
+        >>> c.track, c.find("model_construction/mlp").id, "parameters" in c.topics()
+        ('pytorch', 'model_construction/mlp', True)
+        >>> len(Catalog("gluon").select("all"))
+        19
+    """
+
+    track: str = "pytorch"
+
+    def all_exercises(self) -> tuple[Exercise, ...]:
+        """Every exercise, topic by topic (hidden checks included, last)."""
+        return _declared(self.track)
+
+    def topics(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.topic for e in self.all_exercises()))
+
+    def find(self, exercise_id: str) -> Exercise:
+        for ex in self.all_exercises():
+            if ex.id == exercise_id:
+                return ex
+        flag = "" if self.track == "pytorch" else f" --track {self.track}"
+        raise UnknownExercise(f"unknown exercise {exercise_id!r}; `grade list{flag}` shows them all")
+
+    def select(self, target: str) -> tuple[Exercise, ...]:
+        """Exercises named by ``target``: ``all``, a topic, or an exercise id."""
+        if target == "all":
+            return self.all_exercises()
+        if "/" in target.strip("/"):
+            return (self.find(target.strip("/").removesuffix(".py").removesuffix(".ipynb")),)
+        chosen = tuple(e for e in self.all_exercises() if e.topic == target.strip("/"))
+        if not chosen:
+            flag = "" if self.track == "pytorch" else f" --track {self.track}"
+            raise UnknownExercise(f"unknown exercise or topic {target!r}; topics: {', '.join(self.topics())}; "
+                                  f"`grade list{flag}` shows every exercise")
+        return chosen
+
+    def mutants_of(self, exercise_id: str) -> tuple[Any, ...]:
+        """The mutants declared for ``exercise_id`` (its module's ``MUTANTS``; none in a student release)."""
+        self.find(exercise_id)  # an unknown id raises UnknownExercise
+        for module in declaration_modules(get_track(self.track).declarations):
+            if module.EXERCISE.id == exercise_id:
+                return tuple(getattr(module, "MUTANTS", ()))
+        return ()
+
+
+def all_exercises(track: str = "pytorch") -> tuple[Exercise, ...]:
+    """Every exercise of ``track``, topic by topic (hidden checks included, last)."""
+    return Catalog(track).all_exercises()
 
 
 def declaration_modules(package: str = DECLARATIONS) -> list[ModuleType]:
@@ -137,39 +197,24 @@ def declaration_modules(package: str = DECLARATIONS) -> list[ModuleType]:
     return out
 
 
-def mutants_of(exercise_id: str) -> tuple[Any, ...]:
+def mutants_of(exercise_id: str, track: str = "pytorch") -> tuple[Any, ...]:
     """The mutants declared for ``exercise_id`` (its module's ``MUTANTS``; none in a student release).
 
     Example:
         >>> len(mutants_of("model_construction/mlp")) >= 3
         True
     """
-    find(exercise_id)  # an unknown id raises UnknownExercise
-    for module in declaration_modules():
-        if module.EXERCISE.id == exercise_id:
-            return tuple(getattr(module, "MUTANTS", ()))
-    return ()
+    return Catalog(track).mutants_of(exercise_id)
 
 
-def topics() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(e.topic for e in all_exercises()))
+def topics(track: str = "pytorch") -> tuple[str, ...]:
+    return Catalog(track).topics()
 
 
-def find(exercise_id: str) -> Exercise:
-    for ex in all_exercises():
-        if ex.id == exercise_id:
-            return ex
-    raise UnknownExercise(f"unknown exercise {exercise_id!r}; `grade list` shows them all")
+def find(exercise_id: str, track: str = "pytorch") -> Exercise:
+    return Catalog(track).find(exercise_id)
 
 
-def select(target: str) -> tuple[Exercise, ...]:
+def select(target: str, track: str = "pytorch") -> tuple[Exercise, ...]:
     """Exercises named by ``target``: ``all``, a topic, or an exercise id."""
-    if target == "all":
-        return all_exercises()
-    if "/" in target.strip("/"):
-        return (find(target.strip("/").removesuffix(".py").removesuffix(".ipynb")),)
-    chosen = tuple(e for e in all_exercises() if e.topic == target.strip("/"))
-    if not chosen:
-        raise UnknownExercise(f"unknown exercise or topic {target!r}; topics: {', '.join(topics())}; "
-                              f"`grade list` shows every exercise")
-    return chosen
+    return Catalog(track).select(target)

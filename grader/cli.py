@@ -62,6 +62,12 @@ def _console() -> "Console":  # noqa: F821 - rich imported lazily
     return Console() if sys.stdout.isatty() else Console(width=120)
 
 
+track_option = click.option(
+    "--track", type=click.Choice(["pytorch", "gluon"]), default=None,
+    help="The framework the exercises are written in: pytorch (default) or gluon (MXNet Gluon; its environment is "
+         "built on first use, see `grade setup gluon`). A student release knows its own.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="d2l-dlc-grader", prog_name="grade")
 def main() -> None:
@@ -69,11 +75,12 @@ def main() -> None:
 
 
 @main.command("list")
-def list_exercises() -> None:
+@track_option
+def list_exercises(track: str | None) -> None:
     """Show every exercise with its checks' points."""
     from grader.app.listing import run_list
 
-    sys.exit(run_list(_console()))
+    sys.exit(run_list(_console(), track=track))
 
 
 @main.command("exercise")
@@ -93,9 +100,10 @@ def list_exercises() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Also show what your code printed.")
 @click.option("--require-sandbox", is_flag=True,
               help="Refuse to grade (exit 2) unless Landlock, seccomp and a network namespace confine the workers.")
+@track_option
 def exercise(target: str, submission: Path | None, seed: int | None, json_path: Path | None,
              html_path: Path | None, timeout: float, memory_mb: int, jobs: int | None, verbose: bool,
-             require_sandbox: bool) -> None:
+             require_sandbox: bool, track: str | None) -> None:
     """Grade TARGET: an exercise id (model_construction/mlp), a topic, or `all`.
 
     Runs the public checks (hidden ones run in `grade batch` and `grade ci`). In a
@@ -105,7 +113,7 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
 
     _leave(run_exercise(target=target, submission=submission, seed=seed, json_path=json_path, html_path=html_path,
                           timeout=timeout, memory_mb=memory_mb, verbose=verbose, require_sandbox=require_sandbox,
-                          console=_console(), jobs=jobs))
+                          console=_console(), jobs=jobs, track=track))
 
 
 @main.command("batch")
@@ -128,8 +136,10 @@ def exercise(target: str, submission: Path | None, seed: int | None, json_path: 
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--no-similarity", "no_similarity", is_flag=True,
               help="Do not compare the students' code (the class report's \"Similar submissions\").")
+@track_option
 def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, timeout: float, memory_mb: int,
-          target: str, force: bool, executor: str, scheduler: str | None, no_similarity: bool) -> None:
+          target: str, force: bool, executor: str, scheduler: str | None, no_similarity: bool,
+          track: str | None) -> None:
     """Grade a class: SUBMISSIONS holds one folder or .zip per student (the name is the student id).
 
     Exit status: 0 when every student was graded (even if some failed or were
@@ -141,7 +151,7 @@ def batch(submissions: Path, out: Path, jobs: int | None, seed: int | None, time
 
     sys.exit(run_batch_command(submissions=submissions, out=out, jobs=jobs, seed=seed, timeout=timeout,
                                memory_mb=memory_mb, target=target, force=force, executor=executor,
-                               scheduler=scheduler, console=_console(), similarity=not no_similarity))
+                               scheduler=scheduler, console=_console(), similarity=not no_similarity, track=track))
 
 
 @main.command("export")
@@ -201,8 +211,9 @@ def _min_score(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--verbose", "-v", is_flag=True, help="Also show what the submission printed.")
 @click.option("--require-sandbox", is_flag=True,
               help="Refuse to grade (exit 2) unless Landlock, seccomp and a network namespace confine the workers.")
+@track_option
 def ci(target: str, submission: Path | None, min_score: float | None, out: Path, seed: int | None, timeout: float,
-       memory_mb: int, verbose: bool, require_sandbox: bool) -> None:
+       memory_mb: int, verbose: bool, require_sandbox: bool, track: str | None) -> None:
     """Grade TARGET (default `all`) in a CI job: every check, public and hidden.
 
     Writes OUT/junit.xml, results.json, summary.md (also appended to
@@ -214,7 +225,7 @@ def ci(target: str, submission: Path | None, min_score: float | None, out: Path,
 
     sys.exit(run_ci_command(target=target, submission=submission, min_score=min_score, seed=seed, timeout=timeout,
                             memory_mb=memory_mb, out=out, require_sandbox=require_sandbox, verbose=verbose,
-                            console=_console()))
+                            console=_console(), track=track))
 
 
 @main.command("new")
@@ -222,14 +233,15 @@ def ci(target: str, submission: Path | None, min_score: float | None, out: Path,
 @click.option("--title", help="The exercise's title (default: derived from NAME).")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder to write into (default: the checkout this grader runs from).")
-def new(exercise_id: str, title: str | None, root: Path | None) -> None:
+@track_option
+def new(exercise_id: str, title: str | None, root: Path | None, track: str | None) -> None:
     """Scaffold exercise TOPIC/NAME: a stub, a solution, a mutant and its check declarations.
 
     Refuses (exit 2) a malformed id, an id already in the catalog, or any file that exists.
     """
     from grader.app.new import run_new
 
-    sys.exit(run_new(exercise_id, title=title, root=root, console=_console()))
+    sys.exit(run_new(exercise_id, title=title, root=root, console=_console(), track=track))
 
 
 @main.command("selftest")
@@ -242,14 +254,15 @@ def new(exercise_id: str, title: str | None, root: Path | None) -> None:
 @click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=3072, show_default=True,
               help="Memory a worker may use beyond its start-up size, in MiB.")
 @click.option("--solutions", type=click.Path(file_okay=False, path_type=Path),
-              help="Reference solutions (default: ./solutions of the project, or $GRADE_SOLUTIONS).")
+              help="Reference solutions (default: the project's solutions/, or $GRADE_SOLUTIONS; Gluon's: gluon/solutions/).")
 @click.option("--stubs", type=click.Path(file_okay=False, path_type=Path),
-              help="Stubs as students get them (default: the project's exercises/).")
+              help="Stubs as students get them (default: the project's exercises/; Gluon's: gluon/exercises/).")
 @click.option("--mutants", type=click.Path(file_okay=False, path_type=Path),
               help="Also grade the known-bad submissions kept as module files here, "
                    "<topic>/<module>/<slug>.py (the mutants each declaration module declares always run).")
+@track_option
 def selftest(target: str, examples_scale: float, seed: int | None, timeout: float, memory_mb: int,
-             solutions: Path | None, stubs: Path | None, mutants: Path | None) -> None:
+             solutions: Path | None, stubs: Path | None, mutants: Path | None, track: str | None) -> None:
     """Prove TARGET's exercises sound (an exercise id, a topic, or `all`).
 
     Every solution must score full and every stub zero (hidden checks included);
@@ -260,7 +273,7 @@ def selftest(target: str, examples_scale: float, seed: int | None, timeout: floa
 
     sys.exit(run_selftest_command(target=target, examples_scale=examples_scale, seed=seed, timeout=timeout,
                                   memory_mb=memory_mb, solutions=solutions, stubs=stubs, mutants=mutants,
-                                  console=_console()))
+                                  console=_console(), track=track))
 
 
 @main.command("release")
@@ -273,7 +286,9 @@ def selftest(target: str, examples_scale: float, seed: int | None, timeout: floa
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Wall-clock limit per graded exercise, in seconds.")
 @click.option("--notebooks", is_flag=True, help="Hand the stubs out as one exercises/<topic>.ipynb per topic.")
-def release(out: Path, target: str, seed: int | None, force: bool, timeout: float, notebooks: bool) -> None:
+@track_option
+def release(out: Path, target: str, seed: int | None, force: bool, timeout: float, notebooks: bool,
+            track: str | None) -> None:
     """Build the student release in OUT: stubs, grader, public checks, recorded expected values.
 
     No solutions, no mutants, no hidden checks go in. The expected values are
@@ -286,7 +301,7 @@ def release(out: Path, target: str, seed: int | None, force: bool, timeout: floa
     from grader.app.release import run_release_command
 
     sys.exit(run_release_command(out=out, target=target, seed=seed, force=force, timeout=timeout,
-                                 notebooks=notebooks, console=_console()))
+                                 notebooks=notebooks, console=_console(), track=track))
 
 
 @main.command("watch")
@@ -298,7 +313,9 @@ def release(out: Path, target: str, seed: int | None, force: bool, timeout: floa
               help="Wall-clock limit per exercise, in seconds.")
 @click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=3072, show_default=True,
               help="Memory a worker may use beyond its start-up size, in MiB.")
-def watch(target: str, submission: Path | None, seed: int | None, timeout: float, memory_mb: int) -> None:
+@track_option
+def watch(target: str, submission: Path | None, seed: int | None, timeout: float, memory_mb: int,
+          track: str | None) -> None:
     """Grade TARGET (an exercise, a topic or `all`), then re-grade on every save of a .py or
     .ipynb file, printing a compact verdict and the checks that newly pass or fail.
 
@@ -307,7 +324,8 @@ def watch(target: str, submission: Path | None, seed: int | None, timeout: float
     """
     from grader.watch.command import run_watch
 
-    sys.exit(run_watch(target=target, submission=submission, seed=seed, timeout=timeout, memory_mb=memory_mb))
+    sys.exit(run_watch(target=target, submission=submission, seed=seed, timeout=timeout, memory_mb=memory_mb,
+                       track=track))
 
 
 @main.command("setup")

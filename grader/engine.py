@@ -60,18 +60,28 @@ class GradeOptions:
 
 
 class References:
-    """Imports reference modules from the solutions folder, in the judge process, and runs them in
-    the track's reference runtime (``Track.references``; PyTorch's by default)."""
+    """The reference solutions of ``track`` in the folder ``root``, run in the track's reference runtime
+    (``Track.references``): imported in the judge process (PyTorch), or, for a runtime that is not
+    ``in_judge`` (Gluon: MXNet cannot share the judge's process), started in a trusted process of
+    the exercise's worker pool."""
 
     def __init__(self, root: Path, track: str = "pytorch") -> None:
+        self.track = track
         self.runtime = get_track(track).reference_runner()
         self.root = root.resolve()
         if not self.root.is_dir():
             raise GraderFault(f"the reference solutions folder {self.root} does not exist")
-        if str(self.root) not in sys.path:
+        if getattr(self.runtime, "in_judge", True) and str(self.root) not in sys.path:
             sys.path.insert(0, str(self.root))
 
-    def runner(self, exercise: Exercise) -> Any:
+    def runner(self, exercise: Exercise, pool: WorkerPool | None = None) -> Any:
+        if exercise.track != self.track:
+            raise GraderFault(f"{exercise.id} is an exercise of the {exercise.track} track; these references "
+                              f"are the {self.track} track's")
+        if not getattr(self.runtime, "in_judge", True):
+            if pool is None:
+                raise GraderFault(f"the {self.track} references run in a process of the worker pool; none was given")
+            return self.runtime.start(pool, exercise.module, self.root)
         try:
             module = importlib.import_module(exercise.module)
         except Exception as exc:  # noqa: BLE001
@@ -88,7 +98,7 @@ class RecordedReferences:
     def __init__(self, folder: Path, seed: int) -> None:
         self.folder, self.seed = folder, seed
 
-    def runner(self, exercise: Exercise) -> Any:
+    def runner(self, exercise: Exercise, pool: WorkerPool | None = None) -> Any:
         from grader.expected import Recording, ReplayReference
 
         try:
@@ -118,12 +128,15 @@ def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None
     seed = new_seed() if seed is None else seed
     t0 = time.perf_counter()
     started = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-    pool = pool or WorkerPool()
+    track = exercises[0].track if exercises else "pytorch"
+    pool = pool or WorkerPool(track=get_track(track))
+    if pool.track.name != track:
+        raise GraderFault(f"a worker pool of the {pool.track.name} track cannot grade {track} exercises")
     pool.warm_up()
     if options.sandbox.require:
         pool.check_sandbox(options.sandbox)
     if references is None:
-        references = References(options.solutions or default_solutions())
+        references = References(options.solutions or default_solutions(track), track)
     submission = submission.resolve()
     graded = run_split(exercises, lambda exercise, p: _grade_exercise(
         exercise, submission, seed=seed, options=options, pool=p, references=references),
@@ -132,7 +145,8 @@ def grade(submission: Path, exercises: tuple[Exercise, ...], *, seed: int | None
     protections = next((prot for _, prot in graded if prot), ())
     return RunResult(seed=seed, grader_version=__version__, submission=submission.name,
                      exercises=tuple(results), protections=protections,
-                     duration=time.perf_counter() - t0, started_at=started, student=student)
+                     duration=time.perf_counter() - t0, started_at=started, student=student,
+                     track=track)
 
 
 def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options: GradeOptions,
@@ -146,7 +160,7 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
     if graded.problem:
         return _noted(_all_failed(exercise, checks, graded.problem, t0), graded), ()
     try:
-        reference = references.runner(exercise)
+        reference = references.runner(exercise, pool)
     except GraderFault as fault:
         return _all_status(exercise, checks, Status.ERROR, f"Grader fault: {fault}", t0), ()
     worker = None
@@ -171,7 +185,8 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
             if ended:
                 out.append(_skipped(exercise, check, ended))
                 continue
-            result, died = _run_check(check, ctx, exercise, submission, control=_control(references, exercise))
+            result, died = _run_check(check, ctx, exercise, submission,
+                                      control=_control(references, exercise, pool))
             out.append(notebook.explain(result))
             if died:
                 ended = f"Not run: the worker died during check '{check.id}' ({died})."
@@ -188,13 +203,21 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
     finally:
         if worker is not None:
             worker.close()
+        _close(reference)
 
 
-def _control(references: Any, exercise: Exercise) -> Callable[[], Any] | None:
+def _close(runner: Any) -> None:
+    """End a reference runner that holds a process (the Gluon track's)."""
+    close = getattr(runner, "close", None)
+    if callable(close):
+        close()
+
+
+def _control(references: Any, exercise: Exercise, pool: WorkerPool | None = None) -> Callable[[], Any] | None:
     """Fresh reference runners for a control run: live ones, or a batch's shared ones
     (``controls``); None when the references are recordings."""
     live = isinstance(references, References) or getattr(references, "controls", False)
-    return (lambda: references.runner(exercise)) if live else None
+    return (lambda: references.runner(exercise, pool)) if live else None
 
 
 def _passes_on_reference(check: Any, ctx: CheckContext, control: Callable[[], Any] | None) -> bool:
@@ -202,10 +225,15 @@ def _passes_on_reference(check: Any, ctx: CheckContext, control: Callable[[], An
     grader bug (it fails there too) from an object of the student's the grader could not handle."""
     if control is None:
         return False
+    runners: list[Any] = []
     try:
-        check.run(replace(ctx, student=control(), reference=control(), notes=[]))
+        runners = [control(), control()]
+        check.run(replace(ctx, student=runners[0], reference=runners[1], notes=[]))
     except BaseException:  # noqa: BLE001 - any failure of the control leaves the fault with the grader
         return False
+    finally:
+        for runner in runners:
+            _close(runner)
     return True
 
 

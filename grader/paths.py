@@ -1,15 +1,24 @@
 """Where the project's folders are: the shipped stubs, the references, the reports.
 
+Each track has its own stubs and solutions (:class:`grader.tracks.Track`: PyTorch's are
+``exercises/`` and ``solutions/``, Gluon's ``gluon/exercises/`` and ``gluon/solutions/``).
+
 Example:
     >>> project_root().joinpath("grader").is_dir()
     True
+    >>> default_solutions("gluon").relative_to(project_root()).as_posix()
+    'gluon/solutions'
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["project_root", "default_solutions", "default_submission"]
+if TYPE_CHECKING:
+    from grader.tracks import Track
+
+__all__ = ["project_root", "default_solutions", "default_submission", "track_stubs"]
 
 
 def project_root() -> Path:
@@ -17,12 +26,39 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def default_solutions() -> Path:
-    """The reference solutions: ``$GRADE_SOLUTIONS`` or ``<project>/solutions``."""
-    return Path(os.environ.get("GRADE_SOLUTIONS", project_root() / "solutions")).resolve()
+def _track(name: str) -> "Track":
+    from grader.tracks import get_track
+
+    return get_track(name)
 
 
-def default_submission() -> Path:
-    """``./exercises`` when the current folder has one, else the project's stubs."""
-    here = Path.cwd() / "exercises"
-    return (here if here.is_dir() else project_root() / "exercises").resolve()
+def track_stubs(track: str = "pytorch") -> Path:
+    """The project's stubs of ``track``.
+
+    Example:
+        >>> track_stubs().name
+        'exercises'
+    """
+    return (project_root() / _track(track).stubs).resolve()
+
+
+def default_solutions(track: str = "pytorch") -> Path:
+    """The reference solutions of ``track``: ``$GRADE_SOLUTIONS`` (PyTorch's) or ``$GRADE_GLUON_SOLUTIONS``
+    (Gluon's), else the project's folder."""
+    variable = "GRADE_SOLUTIONS" if track == "pytorch" else f"GRADE_{track.upper()}_SOLUTIONS"
+    folder = project_root() / _track(track).solutions
+    return Path(os.environ.get(variable, folder)).resolve()
+
+
+def default_submission(track: str = "pytorch") -> Path:
+    """``./exercises`` when the current folder has one, else the project's stubs of ``track``; in the
+    project's own folder, ``./exercises`` is the PyTorch stubs, so another track takes its own."""
+    here = (Path.cwd() / "exercises").resolve()
+    others = {track_stubs(name) for name in _known() if name != track}
+    return here if here.is_dir() and here not in others else track_stubs(track)
+
+
+def _known() -> tuple[str, ...]:
+    from grader.tracks import track_names
+
+    return track_names()

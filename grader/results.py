@@ -118,6 +118,7 @@ class RunResult:
     duration: float = 0.0
     started_at: str = ""
     student: str = ""
+    track: str = "pytorch"
 
     @property
     def checks(self) -> tuple[CheckResult, ...]:

@@ -19,20 +19,20 @@ __all__ = ["run_exercise"]
 
 def run_exercise(*, target: str, submission: Path | None, seed: int | None, json_path: Path | None,
                  html_path: Path | None, timeout: float, memory_mb: int, verbose: bool, require_sandbox: bool,
-                 console: Any, jobs: int | None = None) -> int:
+                 console: Any, jobs: int | None = None, track: str | None = None) -> int:
     """Grade ``target`` in ``submission``, print and write the report; returns the exit status.
 
     The exercises are graded by ``jobs`` judge processes at once (default: one per core)."""
     from grader.app.root import compose
     from grader.sandbox.split import cores
 
-    with compose("exercise", seed=seed, many="/" not in target, jobs=jobs or cores()) as run:
-        from grader.catalog import is_hidden, select
+    with compose("exercise", seed=seed, many="/" not in target, jobs=jobs or cores(), track=track) as run:
+        from grader.catalog import is_hidden
         from grader.render import render_terminal, write_gradescope_json, write_html
         from grader.sandbox.limits import Limits
         from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 
-        chosen = select(target)
+        chosen = run.catalog.select(target)
         root = run.submission(submission)
         options = run.options(sandbox=SandboxPolicy(require=require_sandbox),
                               limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))

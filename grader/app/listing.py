@@ -18,16 +18,18 @@ from typing import Any
 __all__ = ["run_list"]
 
 
-def run_list(console: Any) -> int:
-    """Print the table of exercises; returns the exit status (0)."""
+def run_list(console: Any, track: str | None = None) -> int:
+    """Print the table of exercises of ``track``; returns the exit status (0)."""
     from grader.app.root import compose
 
-    with compose("list"):
+    with compose("list", track=track) as run:
         from rich.table import Table
 
-        from grader.catalog import all_exercises, is_hidden
+        from grader.catalog import is_hidden
+        from grader.tracks import get_track
 
-        table = Table(title="Exercises", show_lines=False)
+        all_exercises = run.catalog.all_exercises
+        table = Table(title=f"Exercises ({get_track(run.track).title} track)", show_lines=False)
         table.add_column("exercise", no_wrap=True)
         table.add_column("title")
         table.add_column("checks", justify="right")
@@ -40,7 +42,8 @@ def run_list(console: Any) -> int:
                           f"{len(hidden)} ({sum(c.points for c in hidden):g} pts)" if hidden else "")
             total += ex.max_score
         console.print(table)
+        flag = "" if run.track == "pytorch" else f" --track {run.track}"
         console.print(f"{len(all_exercises())} exercises, {total:g} points. "
-                      "Grade one with `grade exercise <id>`, a topic with `grade exercise <topic>`, "
-                      "or everything with `grade exercise all`.")
+                      f"Grade one with `grade exercise <id>{flag}`, a topic with `grade exercise <topic>{flag}`, "
+                      f"or everything with `grade exercise all{flag}`.")
     return 0

@@ -19,24 +19,25 @@ import click
 __all__ = ["run_new"]
 
 
-def run_new(exercise_id: str, *, title: str | None, root: Path | None, console: Any) -> int:
+def run_new(exercise_id: str, *, title: str | None, root: Path | None, console: Any,
+            track: str | None = None) -> int:
     """Write the new exercise's files and say what to do next; returns the exit status (0)."""
     from grader.app.root import compose
 
-    with compose("new"):
+    with compose("new", track=track) as run:
         from grader.authoring.scaffold import ScaffoldError, scaffold
-        from grader.catalog import all_exercises
         from grader.paths import project_root
 
         target = (root or project_root()).resolve()
         try:
-            written = scaffold(exercise_id, root=target, title=title,
-                               known_ids=tuple(e.id for e in all_exercises()))
+            written = scaffold(exercise_id, root=target, title=title, track=run.track,
+                               known_ids=tuple(e.id for e in run.catalog.all_exercises()))
         except ScaffoldError as exc:
             raise click.UsageError(str(exc)) from None
     for path in written:
         console.print(f"wrote {path.relative_to(target)}")
     if target != project_root().resolve():
         console.print(f"Note: this grader reads its catalog from {project_root() / 'grader'}, not {target}.")
-    console.print(f"Next: edit the files, add mutants, then `grade selftest {exercise_id}`.")
+    flag = "" if (track or "pytorch") == "pytorch" else f" --track {track}"
+    console.print(f"Next: edit the files, add mutants, then `grade selftest {exercise_id}{flag}`.")
     return 0

@@ -65,17 +65,16 @@ class CheckReport:
 
 
 def grade_source(source: CheckSource, target: str, *, seed: int | None = None, timeout: float = 60.0,
-                 pool: Any = None) -> RunResult:
+                 pool: Any = None, track: str | None = None) -> RunResult:
     """Grade ``source`` for ``target`` (an exercise id, a topic or ``all``) like ``grade exercise``:
     the installation, seed and references come from :func:`grader.app.root.compose`; ``pool``
     (kept open) or one started for this call (closed after it)."""
     from grader.app.root import compose
 
-    with compose("check", seed=seed, pool=pool) as run:
-        from grader.catalog import select
+    with compose("check", seed=seed, pool=pool, track=track) as run:
         from grader.sandbox.limits import Limits
 
-        chosen = select(target)
+        chosen = run.catalog.select(target)
         options = run.options(limits=Limits(timeout=timeout))
         with tempfile.TemporaryDirectory(prefix="grade-check-") as tmp:
             root = Path(tmp) / "notebook"
@@ -107,12 +106,12 @@ def relabel(run: RunResult, name: str) -> RunResult:
 
 
 def check(target: str = "all", *, path: str | Path | None = None, seed: int | None = None,
-          timeout: float = 60.0, show: bool = True) -> CheckReport | None:
+          timeout: float = 60.0, show: bool = True, track: str | None = None) -> CheckReport | None:
     """Grade the code this notebook holds now for ``target`` and show the report inline.
 
     The saved notebook is graded when its path is known (or given as ``path``), else the
     kernel's input history; the report says which. With ``show=False`` the report is returned
-    instead of shown.
+    instead of shown. ``track``: ``"gluon"`` for an MXNet Gluon notebook (a student release knows its own).
     """
     try:
         from IPython import get_ipython
@@ -120,7 +119,7 @@ def check(target: str = "all", *, path: str | Path | None = None, seed: int | No
         def get_ipython() -> None:  # type: ignore[misc]
             return None
     source = kernel_source(get_ipython(), path)
-    report = CheckReport(grade_source(source, target, seed=seed, timeout=timeout), source)
+    report = CheckReport(grade_source(source, target, seed=seed, timeout=timeout, track=track), source)
     if not show:
         return report
     try:

@@ -20,16 +20,15 @@ __all__ = ["run_release_command"]
 
 
 def run_release_command(*, out: Path, target: str, seed: int | None, force: bool, timeout: float, notebooks: bool,
-                        console: Any) -> int:
+                        console: Any, track: str | None = None) -> int:
     """Build the release of ``target`` in ``out``, print what was verified; returns the exit status."""
     from grader.app.root import compose
 
-    with compose("release", seed=seed) as run:
-        from grader.catalog import select
+    with compose("release", seed=seed, track=track) as run:
         from grader.release.build import ReleaseError, build_release
         from grader.sandbox.limits import Limits
 
-        chosen = select(target)
+        chosen = run.catalog.select(target)
         options = run.options(limits=Limits(timeout=timeout))
         with console.status(f"building the release of {target} (seed {run.seed})…") as status:
             try:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import click
 
 if TYPE_CHECKING:  # the heavy modules are imported after the fork server has started
+    from grader.catalog import Catalog
     from grader.engine import GradeOptions, RecordedReferences, References
     from grader.release.manifest import Release
     from grader.results import RunResult
@@ -50,6 +51,7 @@ class Wiring:
     """What a command takes from the root.
 
     ``grades_here``: it grades in this process (early fork server, one pool for the command);
+    ``needs_framework``: it runs the framework elsewhere (a batch's job processes);
     ``include_hidden``: it grades the hidden checks too; ``in_release``: what it does in a
     student release: ``"recorded"`` (replay the recordings, for the release's seed),
     ``"live"`` (as in the project), ``"refused"`` (a usage error); ``command_line``: what the user
@@ -61,6 +63,12 @@ class Wiring:
     include_hidden: bool = False
     in_release: str = "live"
     command_line: bool = True
+    needs_framework: bool = False
+
+    @property
+    def runs_framework(self) -> bool:
+        """Whether the command runs the track's framework (so a managed environment must be ready)."""
+        return self.grades_here or self.needs_framework
 
 
 WIRING: dict[str, Wiring] = {
@@ -70,7 +78,7 @@ WIRING: dict[str, Wiring] = {
     "ci": Wiring(grades_here=True, include_hidden=True, in_release="recorded"),
     "selftest": Wiring(grades_here=True, include_hidden=True),
     "release": Wiring(grades_here=True, in_release="refused"),
-    "batch": Wiring(include_hidden=True),  # each job process owns its pool and its references
+    "batch": Wiring(include_hidden=True, needs_framework=True),  # each job process owns its pool and references
     "list": Wiring(),
     "new": Wiring(),
     "export": Wiring(),
@@ -119,6 +127,7 @@ class ReferenceSource:
     kind: str
     folder: Path
     seed: int | None = None
+    track: str = "pytorch"
 
     def open(self) -> "References | RecordedReferences":
         """The engine's references for :func:`grader.engine.grade`."""
@@ -127,10 +136,10 @@ class ReferenceSource:
         if self.kind == "recorded":
             assert self.seed is not None
             return RecordedReferences(self.folder, self.seed)
-        return live_references(self.folder)
+        return live_references(self.folder, self.track)
 
 
-def submission_folder(submission: Path | None) -> Path:
+def submission_folder(submission: Path | None, track: str = "pytorch") -> Path:
     """The folder to grade (default: ``./exercises``, else the project's stubs); a usage error if absent.
 
     Example:
@@ -141,24 +150,24 @@ def submission_folder(submission: Path | None) -> Path:
     """
     from grader.paths import default_submission
 
-    root = (submission or default_submission()).resolve()
+    root = (submission or default_submission(track)).resolve()
     if not root.is_dir():
         raise click.UsageError(f"submission folder {root} does not exist")
     return root
 
 
-def live_references(solutions: Path | None = None) -> "References":
-    """The reference solutions of this installation (``solutions``, else ``$GRADE_SOLUTIONS`` or
-    ``<project>/solutions``), run in the judge; what a batch's job processes grade with.
+def live_references(solutions: Path | None = None, track: str = "pytorch") -> "References":
+    """The reference solutions of ``track`` in this installation (``solutions``, else
+    :func:`grader.paths.default_solutions`); what a batch's job processes grade with.
 
     Example:
-        >>> live_references().root.name
-        'solutions'
+        >>> live_references().root.name, live_references(track="gluon").root.parent.name
+        ('solutions', 'gluon')
     """
     from grader.engine import References
     from grader.paths import default_solutions
 
-    return References(solutions or default_solutions())
+    return References(solutions or default_solutions(track), track)
 
 
 @dataclass(frozen=True)
@@ -199,13 +208,32 @@ class Installation:
             raise SeedNotRecorded(problem)
         return SeedPolicy(given=given, fixed=self.release.seed)
 
-    def references(self, command: str, *, seed: int, solutions: Path | None = None) -> ReferenceSource:
+    def references(self, command: str, *, seed: int, solutions: Path | None = None,
+                   track: str = "pytorch") -> ReferenceSource:
         """Where ``command``'s expected values come from, for ``seed``."""
         if self.release is not None and WIRING[command].in_release == "recorded":
-            return ReferenceSource("recorded", self.release.expected, seed=seed)
+            return ReferenceSource("recorded", self.release.expected, seed=seed, track=track)
         from grader.paths import default_solutions
 
-        return ReferenceSource("live", Path(solutions or default_solutions()))
+        return ReferenceSource("live", Path(solutions or default_solutions(track)), track=track)
+
+    def track(self, given: str | None) -> str:
+        """The track a command grades: a release's own (another ``--track`` is a usage error), else the
+        one given, else the default.
+
+        Example:
+            >>> Installation().track(None), Installation().track("gluon")
+            ('pytorch', 'gluon')
+        """
+        from grader.tracks import DEFAULT_TRACK
+
+        recorded = self.release.info.get("track", DEFAULT_TRACK) if self.release is not None else None
+        if recorded is not None:
+            if given is not None and given != recorded:
+                raise click.UsageError(f"this student release grades the {recorded} track; --track {given} needs "
+                                       f"a release of that track")
+            return str(recorded)
+        return given or DEFAULT_TRACK
 
 
 @dataclass
@@ -219,7 +247,15 @@ class Composition:
     solutions: Path | None = None
     pool: "WorkerPool | None" = None
     jobs: int = 1
+    track: str = "pytorch"
     _owns_pool: bool = field(default=False, repr=False)
+
+    @property
+    def catalog(self) -> "Catalog":
+        """The exercises of the command's track."""
+        from grader.catalog import Catalog
+
+        return Catalog(self.track)
 
     @property
     def wiring(self) -> Wiring:
@@ -235,7 +271,8 @@ class Composition:
 
     @cached_property
     def source(self) -> ReferenceSource:
-        return self.installation.references(self.command, seed=self.seed, solutions=self.solutions)
+        return self.installation.references(self.command, seed=self.seed, solutions=self.solutions,
+                                            track=self.track)
 
     @cached_property
     def references(self) -> "References | RecordedReferences":
@@ -243,7 +280,7 @@ class Composition:
 
     def submission(self, folder: Path | None) -> Path:
         """The submission folder the command grades (see :func:`submission_folder`)."""
-        return submission_folder(folder)
+        return submission_folder(folder, self.track)
 
     def options(self, **options: Any) -> "GradeOptions":
         """The engine's options for this command (``limits``, ``sandbox``, ``examples_scale``...)."""
@@ -278,14 +315,32 @@ def _usage_errors() -> Iterator[None]:
         raise click.UsageError(str(exc)) from None
 
 
+def _environment_ready(track: str) -> None:
+    """Build the managed environment of a track whose framework runs in an interpreter of its own
+    (Gluon's) when it is missing, progress on stderr; a ``click.ClickException`` (exit 1) saying what
+    to run when it cannot be built (no network, say)."""
+    from grader.tracks import get_track
+
+    described = get_track(track)
+    if not described.foreign:
+        return
+    try:
+        described.executable()
+    except Exception as exc:  # noqa: BLE001 - EnvError, or an environment that cannot even be looked at
+        raise click.ClickException(str(exc)) from None
+
+
 @contextlib.contextmanager
 def compose(command: str, *, seed: int | None = None, solutions: Path | None = None,
-            pool: "WorkerPool | None" = None, many: bool = False, jobs: int = 1) -> Iterator[Composition]:
+            pool: "WorkerPool | None" = None, many: bool = False, jobs: int = 1,
+            track: str | None = None) -> Iterator[Composition]:
     """Compose ``command`` (a key of :data:`WIRING`): detect the installation, start the fork
     server when the command grades here (or use ``pool``, which the caller keeps), and yield the
     :class:`Composition`; on leaving, the pool it started is closed, even when grading raised.
     ``many``: the command grades several exercises, so the server also preloads the track's
-    ``preload_many``; ``jobs``: judge processes that grade the exercises of a submission at once.
+    ``preload_many``; ``jobs``: judge processes that grade the exercises of a submission at once;
+    ``track``: the framework graded (``--track``; a release's own; else the default), whose
+    environment is built first when it is missing (Gluon's).
 
     Example:
         >>> with compose("release", seed=3) as run:  # doctest: +SKIP
@@ -295,13 +350,16 @@ def compose(command: str, *, seed: int | None = None, solutions: Path | None = N
     installation = Installation.detect()
     installation.refuse(command)
     wiring = WIRING[command]
+    chosen = installation.track(track)
+    if wiring.runs_framework and pool is None:
+        _environment_ready(chosen)
     owns = pool is None and wiring.grades_here
     if owns:
         from grader.sandbox.forkserver import ForkServer
         from grader.tracks import get_track
 
-        track = get_track()  # the server imports torch in its own process while this one imports the judge
-        server = ForkServer(track, extra=track.preload_many if many else ())
+        described = get_track(chosen)  # the server imports the framework in its own process while this one imports the judge
+        server = ForkServer(described, extra=described.preload_many if many else ())
         from grader.sandbox.client import WorkerPool
 
         pool = WorkerPool(server)
@@ -309,7 +367,8 @@ def compose(command: str, *, seed: int | None = None, solutions: Path | None = N
     try:
         with _usage_errors() if wiring.command_line else contextlib.nullcontext():
             run = Composition(command, installation, installation.seed_policy(command, seed), solutions=solutions,
-                              pool=pool if wiring.grades_here else None, jobs=max(1, jobs), _owns_pool=owns)
+                              pool=pool if wiring.grades_here else None, jobs=max(1, jobs), track=chosen,
+                              _owns_pool=owns)
             yield run
     finally:
         if run is not None:

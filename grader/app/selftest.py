@@ -19,20 +19,19 @@ __all__ = ["run_selftest_command"]
 
 
 def run_selftest_command(*, target: str, examples_scale: float, seed: int | None, timeout: float, memory_mb: int,
-                         solutions: Path | None, stubs: Path | None, mutants: Path | None, console: Any) -> int:
+                         solutions: Path | None, stubs: Path | None, mutants: Path | None, console: Any,
+                         track: str | None = None) -> int:
     """Selftest ``target``, print the report; returns the exit status."""
     from grader.app.root import compose
 
-    with compose("selftest", seed=seed, solutions=solutions) as run:
+    with compose("selftest", seed=seed, solutions=solutions, track=track) as run:
         from grader.authoring.report import render_selftest
         from grader.authoring.selftest import run_selftest
-        from grader.catalog import select
-        from grader.paths import default_solutions
         from grader.sandbox.limits import Limits
 
-        chosen = select(target)
-        if not (solutions or default_solutions()).is_dir():
-            raise click.UsageError(f"solutions folder {solutions or default_solutions()} does not exist")
+        chosen = run.catalog.select(target)
+        if not run.source.folder.is_dir():
+            raise click.UsageError(f"solutions folder {run.source.folder} does not exist")
         console.print(f"selftest of {target}: {len(chosen)} exercise(s), seed {run.seed}")
         options = run.options(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
                               examples_scale=examples_scale)

@@ -44,7 +44,8 @@ from grader.engine import GradeOptions, grade, new_seed
 from grader.notebooks.cells import cell_source
 from grader.notebooks.locate import locate
 from grader.mutants import Mutant
-from grader.paths import default_solutions, project_root
+from grader.paths import default_solutions
+from grader.tracks import get_track
 from grader.results import CheckResult, ExerciseResult, Status
 from grader.sandbox.client import WorkerPool
 
@@ -52,9 +53,11 @@ __all__ = ["Mutant", "MutantVerdict", "ExerciseAudit", "SelftestReport", "find_m
            "run_selftest", "default_stubs", "unmet", "check_text"]
 
 
-def default_stubs() -> Path:
-    """The stubs students get: ``<project>/exercises``."""
-    return (project_root() / "exercises").resolve()
+def default_stubs(track: str = "pytorch") -> Path:
+    """The stubs students get: ``<project>/exercises`` (another track's: its own folder)."""
+    from grader.paths import track_stubs
+
+    return track_stubs(track)
 
 
 def first_docstring_line(path: Path) -> str:
@@ -81,7 +84,7 @@ def first_docstring_line(path: Path) -> str:
 def find_mutants(root: Path | None, exercise: Exercise) -> tuple[Mutant, ...]:
     """The mutants of ``exercise``: those its declaration module declares, then the module files
     under ``root/<exercise id>/`` when ``root`` is given (sorted by name; hidden and ``_*`` files skipped)."""
-    declared = mutants_of(exercise.id)
+    declared = mutants_of(exercise.id, exercise.track)
     if root is None or not (root / exercise.id).is_dir():
         return declared
     files = sorted([*(root / exercise.id).glob("*.py"), *(root / exercise.id).glob("*.ipynb")])
@@ -277,13 +280,14 @@ def run_selftest(exercises: tuple[Exercise, ...], *, seed: int | None = None,
     """
     t0 = time.perf_counter()
     seed = new_seed() if seed is None else seed
-    solutions = (solutions or options.solutions or default_solutions()).resolve()
-    stubs = (stubs or default_stubs()).resolve()
+    track = exercises[0].track if exercises else "pytorch"
+    solutions = (solutions or options.solutions or default_solutions(track)).resolve()
+    stubs = (stubs or default_stubs(track)).resolve()
     mutants = mutants.resolve() if mutants is not None else None
     options = dataclasses.replace(options, include_hidden=True, solutions=solutions)
     step = on_step or (lambda _text: None)
     own_pool = pool is None
-    pool = pool or WorkerPool()
+    pool = pool or WorkerPool(track=get_track(track))
     audits = []
     try:
         with tempfile.TemporaryDirectory(prefix="grade-selftest-") as tmp:
@@ -296,15 +300,15 @@ def run_selftest(exercises: tuple[Exercise, ...], *, seed: int | None = None,
     finally:
         if own_pool:
             pool.close()
-    strays = stray_mutants(mutants, _catalog()) if check_strays else ()
+    strays = stray_mutants(mutants, _catalog(track)) if check_strays else ()
     return SelftestReport(seed=seed, examples_scale=options.examples_scale, audits=tuple(audits), strays=strays,
                           duration=time.perf_counter() - t0, mutants_root=mutants)
 
 
-def _catalog() -> tuple[Exercise, ...]:
+def _catalog(track: str = "pytorch") -> tuple[Exercise, ...]:
     from grader.catalog import all_exercises
 
-    return all_exercises()
+    return all_exercises(track)
 
 
 def _audit(exercise: Exercise, *, seed: int, options: GradeOptions, pool: WorkerPool, solutions: Path,

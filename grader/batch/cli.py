@@ -42,7 +42,7 @@ def _executor(kind: str, jobs: int | None, scheduler: str | None) -> Executor:
 
 def run_batch_command(*, submissions: Path, out: Path, jobs: int | None, seed: int | None, timeout: float,
                       memory_mb: int, target: str, force: bool, executor: str, scheduler: str | None,
-                      console: Console, similarity: bool = True) -> int:
+                      console: Console, similarity: bool = True, track: str = "pytorch") -> int:
     """Run the batch and print its summary; returns the exit status (see the module docstring).
 
     Composed by :func:`grader.app.root.compose`: the seed policy (``--seed``, else the earlier
@@ -50,12 +50,13 @@ def run_batch_command(*, submissions: Path, out: Path, jobs: int | None, seed: i
     from grader.app.root import compose
     from grader.sandbox.limits import Limits
 
-    with compose("batch", seed=seed) as run:
+    with compose("batch", seed=seed, track=track) as run:
         chosen = _executor(executor, jobs, scheduler)
         try:
             result = run_batch(submissions, out, seed=seed, target=target, force=force, executor=chosen,
                                limits=Limits(timeout=timeout, memory=memory_mb * 1024**2),
-                               progress=progress_for(console), similarity=similarity, seed_policy=run.policy)
+                               progress=progress_for(console), similarity=similarity, seed_policy=run.policy,
+                               track=run.track)
         except BatchUsageError as exc:
             raise click.UsageError(str(exc)) from None
         except ExecutorUnavailable as exc:

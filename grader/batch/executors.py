@@ -138,13 +138,13 @@ class LocalExecutor:
         self._context()
         forkserver.ensure_running()
 
-    def _new_pool(self, target: str) -> ProcessPoolExecutor:
+    def _new_pool(self, target: str, track: str = "pytorch") -> ProcessPoolExecutor:
         from grader.batch.job import init_job
 
         ctx = self._context()
         threads = max(1, default_jobs() // self.jobs)
         return ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=init_job,
-                                   initargs=(threads, os.getpid(), target))
+                                   initargs=(threads, os.getpid(), target, track))
 
     def run(self, tasks: Iterable[StudentTask], settings: BatchSettings) -> Iterator[StudentOutcome]:
         function = self.function or _grade_function()
@@ -152,7 +152,7 @@ class LocalExecutor:
         alone: collections.deque[StudentTask] = collections.deque()  # run one at a time: a pool died under them
         strikes: collections.Counter[str] = collections.Counter()
         in_flight: dict[Future[StudentOutcome], StudentTask] = {}
-        pool = self._new_pool(settings.target)
+        pool = self._new_pool(settings.target, settings.track)
         deaths = 0
         try:
             while True:
@@ -192,7 +192,7 @@ class LocalExecutor:
                             yield _fault(task, settings, f"not graded: the job processes died {deaths} times in "
                                                          "a row (is the machine out of memory?)")
                         return
-                    pool = self._new_pool(settings.target)
+                    pool = self._new_pool(settings.target, settings.track)
         finally:
             _stop(pool, kill=True)  # idle once finished: no need to wait for interpreters (torch) to tear down
 

@@ -66,19 +66,21 @@ _pools: list[WorkerPool] = []
 _pools_lock = threading.Lock()
 
 
-def process_pool() -> WorkerPool:
-    """This process's (and thread's) warm :class:`WorkerPool`, started on first use.
+def process_pool(track: str = "pytorch") -> WorkerPool:
+    """This process's (and thread's) warm :class:`WorkerPool` of ``track``, started on first use.
 
     The only per-process state of the batch: a Dask worker or a job process
-    keeps one pool (one fork server that imported torch once) for all the
+    keeps one pool (one fork server that imported the framework once) for all the
     students it grades. A forked child never reuses its parent's pool.
     """
-    pool = getattr(_local, "pool", None)
-    if pool is None or getattr(_local, "pid", None) != os.getpid():
-        track = get_track()
-        pool = WorkerPool(track=track, extra=track.preload_many)  # e.g. torch._dynamo once, not per worker
+    if getattr(_local, "pid", None) != os.getpid():
+        _local.pools, _local.pid = {}, os.getpid()
+    pool = _local.pools.get(track)
+    if pool is None:
+        chosen = get_track(track)
+        pool = WorkerPool(track=chosen, extra=chosen.preload_many)  # e.g. torch._dynamo once, not per worker
         pool.warm_up()
-        _local.pool, _local.pid = pool, os.getpid()
+        _local.pools[track] = pool
         with _pools_lock:
             if not _pools:
                 atexit.register(close_pools)
@@ -96,7 +98,7 @@ def close_pools() -> None:
             pool.close()
         except Exception:  # noqa: BLE001 - best effort at exit
             pass
-    _local.pool = None
+    _local.pools = {}
 
 
 def _process_token(pid: int) -> str | None:
@@ -136,7 +138,7 @@ def _watch_batch(pid: int, interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="grade-batch-watch", daemon=True).start()
 
 
-def _warm(target: str) -> None:
+def _warm(target: str, track: str = "pytorch") -> None:
     """Load the catalog and the references of ``target`` while the fork server starts, then wait
     for it (one worker started and closed), so that students are timed from a warm start.
 
@@ -145,16 +147,17 @@ def _warm(target: str) -> None:
     from grader.sandbox.limits import Limits
 
     try:
-        references = live_references()
-        for exercise in _exercises(target):
-            references.runner(exercise)
+        references = live_references(track=track)
+        if getattr(references.runtime, "in_judge", True):  # a reference in a process of its own starts per exercise
+            for exercise in _exercises(target, track):
+                references.runner(exercise)
         with tempfile.TemporaryDirectory(prefix="grade-warm-") as empty:
-            process_pool().start(submission_root=Path(empty), limits=Limits()).close()
+            process_pool(track).start(submission_root=Path(empty), limits=Limits()).close()
     except Exception:  # noqa: BLE001 - reported later, per check
         pass
 
 
-def init_job(threads: int, batch_pid: int, target: str = "all") -> None:
+def init_job(threads: int, batch_pid: int, target: str = "all", track: str = "pytorch") -> None:
     """Initializer of a local job process: quiet Ctrl-C, torch threads, warm pool and references,
     watch the batch.
 
@@ -168,15 +171,15 @@ def init_job(threads: int, batch_pid: int, target: str = "all") -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     torch.set_num_threads(max(1, threads))
-    process_pool()
+    process_pool(track)
     multiprocessing.util.Finalize(None, close_pools, exitpriority=10)
     _watch_batch(batch_pid)
-    _warm(target)
+    _warm(target, track)
 
 
 @functools.lru_cache(maxsize=8)
-def _exercises(target: str) -> tuple[Exercise, ...]:
-    return select(target)
+def _exercises(target: str, track: str = "pytorch") -> tuple[Exercise, ...]:
+    return select(target, track)
 
 
 def zero_run(settings: BatchSettings, student: str, message: str, status: Status) -> RunResult:
@@ -196,9 +199,9 @@ def zero_run(settings: BatchSettings, student: str, message: str, status: Status
         ExerciseResult(ex.id, ex.title, tuple(
             CheckResult(exercise=ex.id, check=c.id, title=c.title, status=status, score=0.0,
                         max_score=float(c.points), feedback=message) for c in ex.checks), message=message)
-        for ex in _exercises(settings.target))
+        for ex in _exercises(settings.target, settings.track))
     return RunResult(seed=settings.seed, grader_version=__version__, submission=student, exercises=exercises,
-                     student=student)
+                     student=student, track=settings.track)
 
 
 def _render(run: RunResult) -> tuple[str, str]:
@@ -220,15 +223,15 @@ def _grade_files(task: StudentTask, settings: BatchSettings, pool: WorkerPool | 
         files = dict(task.payload)  # type: ignore[arg-type]
     else:
         raise ValueError(f"unknown task kind {task.kind!r}")
-    files = normalise(files, topics=topics())
+    files = normalise(files, topics=topics(settings.track))
     with tempfile.TemporaryDirectory(prefix="grade-batch-") as tmp:
         root = materialise(files, Path(tmp) / _folder_name(task.student))
-        return grade(root, _exercises(settings.target), seed=settings.seed,
-                     options=GradeOptions(limits=settings.limits), pool=pool or process_pool(),
-                     student=task.student, references=process_references())
+        return grade(root, _exercises(settings.target, settings.track), seed=settings.seed,
+                     options=GradeOptions(limits=settings.limits), pool=pool or process_pool(settings.track),
+                     student=task.student, references=process_references(settings.track))
 
 
-def process_references() -> Any:
+def process_references(track: str = "pytorch") -> Any:
     """This process's references: the live ones behind the answers shared by every student it
     grades (:class:`grader.expected.shared.SharedReferences`), unless ``GRADE_SHARED_REFERENCES=0``.
 
@@ -237,11 +240,12 @@ def process_references() -> Any:
         ('SharedReferences', True)
     """
     if not sharing_enabled():
-        return live_references()
-    shared = getattr(_local, "references", None)
-    if shared is None or getattr(_local, "references_pid", None) != os.getpid():
-        shared = SharedReferences(live_references())
-        _local.references, _local.references_pid = shared, os.getpid()
+        return live_references(track=track)
+    if getattr(_local, "references_pid", None) != os.getpid():
+        _local.references, _local.references_pid = {}, os.getpid()
+    shared = _local.references.get(track)
+    if shared is None:
+        shared = _local.references[track] = SharedReferences(live_references(track=track))
     return shared
 
 
@@ -276,7 +280,7 @@ def grade_student(task: StudentTask, settings: BatchSettings, *, pool: WorkerPoo
     """
     t0 = time.perf_counter()
     try:
-        local = grader_fingerprint() if settings.verify_grader else settings.fingerprint
+        local = grader_fingerprint(track=settings.track) if settings.verify_grader else settings.fingerprint
         if local != settings.fingerprint:
             return fault_outcome(task, settings, f"the grader on {socket.gethostname()} ({local}) differs "
                                                  f"from the one that started the batch ({settings.fingerprint}); "

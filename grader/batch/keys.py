@@ -83,11 +83,11 @@ def _tree_hash(h: "hashlib._Hash", root: Path, suffixes: tuple[str, ...]) -> Non
 
 
 @functools.lru_cache(maxsize=4)
-def grader_fingerprint(solutions: Path | None = None) -> str:
+def grader_fingerprint(solutions: Path | None = None, track: str = "pytorch") -> str:
     """``<version>+<12 hex digits>``: the grader's version and a hash of its code and references.
 
     Any change to the grader package (checks, suites, renderers, templates) or
-    to the reference solutions changes it, so stored results are not reused
+    to the reference solutions of ``track`` changes it (and each track has its own), so stored results are not reused
     across such a change. Cached per process.
 
     Example:
@@ -98,5 +98,7 @@ def grader_fingerprint(solutions: Path | None = None) -> str:
 
     h = hashlib.sha256(__version__.encode())
     _tree_hash(h, Path(__file__).resolve().parent.parent, (".py", ".j2"))
-    _tree_hash(h, Path(solutions) if solutions else default_solutions(), (".py",))
+    if track != "pytorch":  # another track's results differ, and its references are its own
+        _feed(h, track.encode())
+    _tree_hash(h, Path(solutions) if solutions else default_solutions(track), (".py",))
     return f"{__version__}+{h.hexdigest()[:12]}"

@@ -45,6 +45,7 @@ class BatchSettings:
     target: str
     fingerprint: str
     limits: Limits = Limits()
+    track: str = "pytorch"
     unpack: UnpackLimits = UnpackLimits()
     verify_grader: bool = False
     """Refuse to grade (grader fault) where the grader's fingerprint differs from ``fingerprint``:

@@ -81,11 +81,11 @@ class BatchResult:
         return 1 if self.faults else 0
 
 
-def _exercises(target: str) -> list[dict[str, Any]]:
+def _exercises(target: str, track: str = "pytorch") -> list[dict[str, Any]]:
     from grader.catalog import UnknownExercise, select
 
     try:
-        chosen = select(target)
+        chosen = select(target, track)
     except UnknownExercise as exc:
         raise BatchUsageError(str(exc)) from None
     return [{"id": e.id, "title": e.title, "max_score": e.max_score,
@@ -110,7 +110,7 @@ def _seed(policy: "SeedPolicy", store: OutputStore) -> int:
 def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: str = "all",
               limits: Limits = Limits(), force: bool = False, executor: Executor | None = None,
               progress: BatchProgress | None = None, unpack: UnpackLimits = UnpackLimits(),
-              similarity: bool = True, seed_policy: "SeedPolicy | None" = None) -> BatchResult:
+              similarity: bool = True, seed_policy: "SeedPolicy | None" = None, track: str = "pytorch") -> BatchResult:
     """Grade every student in ``submissions`` into ``out``; see the module docstring.
 
     ``target`` restricts the exercises (``all``, a topic or an exercise id);
@@ -119,7 +119,7 @@ def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: 
     ``similarity`` compares the students' code for the class report
     (:mod:`grader.batch.similarity`; refused students are left out).
     ``seed_policy`` is the command's (:func:`grader.app.root.compose`); default: ``seed``, else
-    the earlier batch's, else a fresh one.
+    the earlier batch's, else a fresh one. ``track`` is the framework the exercises are graded in.
     Raises :class:`BatchUsageError` before grading anything if the batch
     cannot start; a bad submission or a grader fault never stops it.
     """
@@ -129,16 +129,16 @@ def run_batch(submissions: Path, out: Path, *, seed: int | None = None, target: 
     _check_folders(submissions, out)
     if executor is not None:
         executor.start()  # e.g. job processes import torch while this one reads the catalog
-    exercises = _exercises(target)
+    exercises = _exercises(target, track)
     found = discover(submissions)
     store = OutputStore(out)
     if seed_policy is None:
         from grader.app.root import SeedPolicy
 
         seed_policy = SeedPolicy(given=seed)
-    settings = BatchSettings(seed=_seed(seed_policy, store), target=target, fingerprint=grader_fingerprint(),
-                             limits=limits, unpack=unpack)
-    store.write_batch({"seed": settings.seed, "target": target, "grader_version": __version__,
+    settings = BatchSettings(seed=_seed(seed_policy, store), target=target, fingerprint=grader_fingerprint(track=track),
+                             limits=limits, unpack=unpack, track=track)
+    store.write_batch({"seed": settings.seed, "target": target, "track": track, "grader_version": __version__,
                        "fingerprint": settings.fingerprint, "submissions": str(submissions), "started_at": started})
     records: dict[str, StudentRecord] = {}
     todo = []
@@ -186,7 +186,7 @@ def _write_class_files(result: BatchResult, store: OutputStore, settings: BatchS
     stats = class_stats(result.records)
     generated = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     meta = {"seed": settings.seed, "grader_version": __version__, "fingerprint": settings.fingerprint,
-            "target": settings.target, "executor": result.executor, "generated_at": generated}
+            "target": settings.target, "track": settings.track, "executor": result.executor, "generated_at": generated}
     batch = {**meta, "started_at": started, "duration": result.duration,
              "limits": settings.key_limits(), "ignored": list(result.ignored)}
     store.write_text("grades.csv", grades_csv(result.records, [e["id"] for e in exercises]))

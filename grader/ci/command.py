@@ -127,22 +127,20 @@ def _path_prefix(root: Path) -> str:
 
 
 def run_ci_command(*, target: str, submission: Path | None, min_score: float | None, seed: int | None, timeout: float,
-                   memory_mb: int, out: Path, require_sandbox: bool, verbose: bool, console: Console) -> int:
+                   memory_mb: int, out: Path, require_sandbox: bool, verbose: bool, console: Console,
+                   track: str | None = None) -> int:
     """Grade, print the terminal report, write the CI files; returns the exit status.
 
     The installation, seed, references and worker pool come from :func:`grader.app.root.compose`."""
-    from grader.app.root import submission_folder
-
-    root = submission_folder(submission)
     from grader.app.root import compose
 
-    with compose("ci", seed=seed) as composed:
-        from grader.catalog import select
+    with compose("ci", seed=seed, track=track) as composed:
         from grader.render import render_terminal
         from grader.sandbox.limits import Limits
         from grader.sandbox.policy import SandboxPolicy, SandboxUnavailable
 
-        chosen = select(target)
+        root = composed.submission(submission)
+        chosen = composed.catalog.select(target)
         options = composed.options(sandbox=SandboxPolicy(require=require_sandbox),
                                    limits=Limits(timeout=timeout, memory=memory_mb * 1024**2))
         console.print(Text(f"grading {target} in {_shown(root)} (seed {composed.seed}, every check, public and "

@@ -111,7 +111,7 @@ def _testsuite(parent: ET.Element, exercise: ExerciseResult, run: RunResult, pat
     if run.started_at:
         attrs["timestamp"] = run.started_at
     suite = ET.SubElement(parent, "testsuite", attrs)
-    props = {"title": exercise.title, "seed": str(run.seed), "grader_version": run.grader_version,
+    props = {"title": exercise.title, "seed": str(run.seed), "grader_version": run.grader_version, "track": run.track,
              "score": fmt_points(exercise.score), "max_score": fmt_points(exercise.max_score)}
     if exercise.message:
         props["message"] = exercise.message

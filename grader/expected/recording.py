@@ -46,6 +46,12 @@ class RecordingReference:
         self.traces = Traces()
         self.casebook = CaseBook(recording, verify=False)
 
+    def close(self) -> None:
+        """End the live runtime's process, if it holds one (the Gluon track's)."""
+        close = getattr(self.live, "close", None)
+        if callable(close):
+            close()
+
     def request(self, op: str, **args: Any) -> dict[str, Any]:
         key, mentioned = self.traces.key(op, args)
         answer = self.live.request(op, **args)

@@ -127,6 +127,12 @@ class SharedReference:
             self.traces.touched(mentioned, key)
         return value
 
+    def close(self) -> None:
+        """End the live runtime this session started, if it holds a process (the Gluon track's)."""
+        close = getattr(self.live, "close", None)
+        if callable(close):
+            close()
+
     def _go_live(self) -> Any:
         if self.live is not None:
             return self.live
@@ -165,8 +171,11 @@ class SharedReferences:
     def root(self) -> Any:
         return self.live.root
 
-    def runner(self, exercise: Any) -> SharedReference:
+    def runner(self, exercise: Any, pool: Any = None) -> SharedReference:
         store = self.stores.setdefault(exercise.id, ReferenceStore())
         if not store.answers and not store.derived:
-            self.live.runner(exercise)  # a reference that cannot be imported is a grader fault now, as live
-        return SharedReference(store, lambda: self.live.runner(exercise))
+            probe = self.live.runner(exercise, pool)  # a reference that cannot be imported is a grader fault now
+            close = getattr(probe, "close", None)
+            if callable(close):
+                close()
+        return SharedReference(store, lambda: self.live.runner(exercise, pool))

@@ -29,6 +29,7 @@ from grader import __version__
 from grader.catalog import Exercise
 from grader.engine import GradeOptions, RecordedReferences, grade
 from grader.paths import project_root
+from grader.tracks import get_track
 from grader.release.leaks import Leak, find_leaks, grader_sources
 from grader.release.manifest import EXPECTED_DIR_NAME, MANIFEST_NAME
 from grader.release.notebooks import as_notebook_submission, write_topic_notebooks
@@ -83,9 +84,12 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
     verification also replays the stubs and the solutions in that form."""
     from grader.authoring.selftest import find_mutants
 
+    from grader.paths import track_stubs
+
     root = project_root()
-    solutions = (solutions or root / "solutions").resolve()
-    stubs = (stubs or root / "exercises").resolve()
+    track = exercises[0].track if exercises else "pytorch"
+    solutions = (solutions or root / get_track(track).solutions).resolve()
+    stubs = (stubs or track_stubs(track)).resolve()
     mutants = mutants.resolve() if mutants is not None else None
     if not solutions.is_dir():
         raise ReleaseError(f"no reference solutions in {solutions}: a release is built from the full project")
@@ -103,7 +107,8 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
     shutil.rmtree(out / "grader" / "hidden", ignore_errors=True)
     for declarations in (out / "grader" / "tracks").glob("*/declarations"):
         strip_declarations(declarations)  # no hidden checks, no mutants (solution code) in a release
-        _keep_only(declarations, {e.id for e in public})  # its catalog: exactly the released exercises
+        released = {e.id for e in public} if declarations.parent.name == track else set()
+        _keep_only(declarations, released)  # its catalog: exactly the released exercises (none of another track)
     _copy_stubs(stubs, out / "exercises", public)
     if notebooks:  # a topic notebook only counts where no <topic>/<module>.py is left
         write_topic_notebooks(stubs, out / "exercises", [e.id for e in public])
@@ -186,7 +191,7 @@ def _write_manifest(out: Path, exercises: tuple[Exercise, ...], seed: int) -> No
     import torch
 
     info = {"seed": seed, "grader_version": __version__, "hypothesis": hypothesis.__version__,
-            "torch": torch.__version__.split("+")[0],
+            "torch": torch.__version__.split("+")[0], "track": exercises[0].track if exercises else "pytorch",
             "exercises": {e.id: [c.id for c in e.checks] for e in exercises}}
     (out / "grader" / MANIFEST_NAME).write_text(json.dumps(info, indent=2) + "\n")
 
@@ -212,8 +217,10 @@ def _write_project_files(out: Path, exercises: tuple[Exercise, ...], seed: int, 
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("grader.release", "templates"),
                              keep_trailing_newline=True, autoescape=False)
+    track = get_track(exercises[0].track if exercises else "pytorch")
     values = {"version": __version__, "dependencies": _dependencies(), "seed": seed, "exercises": exercises,
               "points": sum(e.max_score for e in exercises), "torch": torch.__version__.split("+")[0],
+              "track": track.name, "track_title": track.title,
               "notebooks": notebooks, "topics": list(dict.fromkeys(e.topic for e in exercises))}
     (out / "pyproject.toml").write_text(env.get_template("pyproject.toml.j2").render(**values))
     (out / "README.md").write_text(env.get_template("README.md.j2").render(**values))

@@ -43,14 +43,14 @@ class Known:
 class Recorder:
     """References that answer live and write every answer into one recording per exercise."""
 
-    def __init__(self, solutions: Path, seed: int) -> None:
-        self.live = References(solutions)
+    def __init__(self, solutions: Path, seed: int, track: str = "pytorch") -> None:
+        self.live = References(solutions, track)
         self.seed = seed
         self.recordings: dict[str, Recording] = {}
 
-    def runner(self, exercise: Exercise) -> RecordingReference:
+    def runner(self, exercise: Exercise, pool: WorkerPool | None = None) -> RecordingReference:
         recording = self.recordings.setdefault(exercise.id, Recording(exercise.id, self.seed))
-        return RecordingReference(self.live.runner(exercise), recording)
+        return RecordingReference(self.live.runner(exercise, pool), recording)
 
 
 def record_expected(exercises: tuple[Exercise, ...], *, seed: int, solutions: Path, known: Iterable[Known],
@@ -59,7 +59,7 @@ def record_expected(exercises: tuple[Exercise, ...], *, seed: int, solutions: Pa
                                                                           dict[tuple[str, str], ExerciseResult]]:
     """Grade each known submission with recording references; returns the recordings by exercise id
     and the live results by (label, exercise id), to compare a replay with."""
-    recorder = Recorder(solutions, seed)
+    recorder = Recorder(solutions, seed, exercises[0].track if exercises else "pytorch")
     results: dict[tuple[str, str], ExerciseResult] = {}
     for sub in known:
         chosen = tuple(e for e in exercises if sub.exercises is None or e.id in sub.exercises)

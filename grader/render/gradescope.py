@@ -93,6 +93,7 @@ def gradescope_dict(run: RunResult) -> dict[str, Any]:
             "grader_version": run.grader_version,
             "protections": list(run.protections),
             "submission": run.submission,
+            "track": run.track,
         },
     }
 

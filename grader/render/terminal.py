@@ -176,7 +176,9 @@ def render_terminal(run: RunResult, console: Console, *, verbose: bool = False) 
                  style="bold green" if run.passed else "bold red")
     total.append(f"   checks passed: {n_passed}/{len(checks)}")
     console.print(total)
-    console.print(Text(f"seed: {run.seed} — re-run with --seed {run.seed} to reproduce"))
+    again = f"--seed {run.seed}" + ("" if run.track == "pytorch" else f" --track {run.track}")
+    console.print(Text(f"seed: {run.seed} — re-run with {again} to reproduce"
+                       + ("" if run.track == "pytorch" else f" (track: {run.track})")))
     console.print(Text(f"protections: {protections_line(run.protections, verbose=verbose)}"))
 
     faults = run.faults

@@ -16,7 +16,7 @@ Example:
     >>> get_track("fortran")
     Traceback (most recent call last):
     ...
-    KeyError: "no track named 'fortran' (known: pytorch)"
+    KeyError: "no track named 'fortran' (known: gluon, pytorch)"
 """
 from __future__ import annotations
 
@@ -25,10 +25,12 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Track", "TRACKS", "get_track"]
+__all__ = ["Track", "TRACKS", "DEFAULT_TRACK", "get_track", "track_names"]
 
 #: track name -> the package whose ``TRACK`` describes it (imported only when asked for)
-TRACKS: dict[str, str] = {"pytorch": "grader.tracks.pytorch"}
+TRACKS: dict[str, str] = {"pytorch": "grader.tracks.pytorch", "gluon": "grader.tracks.gluon"}
+#: the track every command grades unless told otherwise (``--track``)
+DEFAULT_TRACK = "pytorch"
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Track:
     (they register the array codec and judge-side operations). ``declarations`` is the package
     holding the exercise declarations; ``references`` is ``module:Class``, the reference runtime:
     ``Class(module, root)`` answers the workers' requests on a reference solution module;
+    ``label`` is what reports call the track (default: its name).
     ``stubs`` and ``solutions`` name the folders of the students' stubs and of the reference
     solutions. ``python`` is the interpreter the fork server (and so every worker) runs; without
     it, ``interpreter`` names a ``module:function`` that returns one (a track whose framework
@@ -63,6 +66,7 @@ class Track:
 
     name: str
     ops: str
+    label: str = ""
     preload: tuple[str, ...] = ()
     preload_many: tuple[str, ...] = ()
     environment: tuple[tuple[str, str], ...] = ()
@@ -73,6 +77,11 @@ class Track:
     solutions: str = "solutions"
     python: str | None = None
     interpreter: str = ""
+
+    @property
+    def title(self) -> str:
+        """What reports call the track: its ``label``, else its name."""
+        return self.label or self.name
 
     @property
     def foreign(self) -> bool:
@@ -105,7 +114,17 @@ class Track:
             importlib.import_module(name)
 
 
-def get_track(name: str = "pytorch") -> Track:
+def track_names() -> tuple[str, ...]:
+    """The known tracks, the default first.
+
+    Example:
+        >>> track_names()
+        ('pytorch', 'gluon')
+    """
+    return (DEFAULT_TRACK, *sorted(set(TRACKS) - {DEFAULT_TRACK}))
+
+
+def get_track(name: str = DEFAULT_TRACK) -> Track:
     """The track called ``name``; KeyError when there is none.
 
     Example:

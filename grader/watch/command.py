@@ -25,16 +25,16 @@ import click
 __all__ = ["run_watch"]
 
 
-def run_watch(*, target: str, submission: Path | None, seed: int | None, timeout: float, memory_mb: int) -> int:
+def run_watch(*, target: str, submission: Path | None, seed: int | None, timeout: float, memory_mb: int,
+              track: str | None = None) -> int:
     """Watch and re-grade until Ctrl-C; returns the exit status."""
     from grader.app.root import compose
 
-    with compose("watch", seed=seed) as run:
-        from grader.catalog import select
+    with compose("watch", seed=seed, track=track) as run:
         from grader.sandbox.limits import Limits
         from grader.watch.session import WatchSession, watch_loop
 
-        chosen = select(target)
+        chosen = run.catalog.select(target)
         root = run.submission(submission)
         session = WatchSession(root=root, exercises=chosen, pool=run.pool, seed=run.seed,
                                options=run.options(limits=Limits(timeout=timeout, memory=memory_mb * 1024**2)),

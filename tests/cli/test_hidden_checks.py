@@ -42,17 +42,17 @@ def test_a_hidden_check_declared_in_the_exercise_is_refused(monkeypatch):
     good = types.ModuleType("grader.tracks.pytorch.declarations.zz.probe")
     good.EXERCISE = Exercise("zz/probe", "probe", (dataclasses.replace(probe, id="public"),))
     good.HIDDEN = (probe,)
-    catalog.all_exercises.cache_clear()
+    catalog._declared.cache_clear()
     try:
-        monkeypatch.setattr(catalog, "declaration_modules", lambda: [bad])
+        monkeypatch.setattr(catalog, "declaration_modules", lambda package=None: [bad])
         with pytest.raises(ValueError, match="declare hidden checks in the module's HIDDEN"):
             catalog.all_exercises()
-        catalog.all_exercises.cache_clear()
-        monkeypatch.setattr(catalog, "declaration_modules", lambda: [good])
+        catalog._declared.cache_clear()
+        monkeypatch.setattr(catalog, "declaration_modules", lambda package=None: [good])
         (exercise,) = catalog.all_exercises()
         assert [(c.id, catalog.is_hidden(c)) for c in exercise.checks] == [("public", False), ("probe", True)]
     finally:
-        catalog.all_exercises.cache_clear()
+        catalog._declared.cache_clear()
     assert dataclasses.replace(probe, hidden=False) == probe
 
 

@@ -1,7 +1,9 @@
-"""The MXNet Gluon track (under construction; not in the registry yet): MXNet 1.9.1 runs in the
-interpreter of a managed environment (:mod:`grader.tracks.gluon.env`), where the fork server
-imports the worker core and :mod:`grader.tracks.gluon.worker.ops`; the judge decodes the arrays
-with its own NumPy (:mod:`grader.tracks.gluon.arrays`).
+"""The MXNet Gluon track (``--track gluon``): MXNet 1.9.1 runs in the interpreter of a managed
+environment (:mod:`grader.tracks.gluon.env`), where the fork server imports the worker core and
+:mod:`grader.tracks.gluon.worker.ops`; the judge decodes the arrays with its own NumPy
+(:mod:`grader.tracks.gluon.arrays`) and never imports MXNet. The references run in a trusted
+MXNet process of their own (:mod:`grader.tracks.gluon.references`). The stubs and solutions are
+``gluon/exercises`` and ``gluon/solutions``; the declarations ``grader.tracks.gluon.declarations``.
 
 Importing this package imports no framework: :data:`TRACK` only names modules. MXNet's engine
 must not start threads before a worker confines itself (Landlock and seccomp hold per thread):
@@ -22,9 +24,14 @@ __all__ = ["TRACK"]
 
 TRACK = Track(
     name="gluon",
+    label="MXNet Gluon",
     ops="grader.tracks.gluon.worker.ops",
     environment=(("MXNET_ENGINE_TYPE", "NaiveEngine"), ("OMP_NUM_THREADS", "1"), ("OPENBLAS_NUM_THREADS", "1"),
                  ("MKL_NUM_THREADS", "1")),
     judge=("grader.tracks.gluon.arrays",),
+    declarations="grader.tracks.gluon.declarations",
+    references="grader.tracks.gluon.references:ReferenceRunner",
+    stubs="gluon/exercises",
+    solutions="gluon/solutions",
     interpreter="grader.tracks.gluon.env:interpreter",
 )

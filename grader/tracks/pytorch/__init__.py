@@ -17,6 +17,7 @@ __all__ = ["TRACK"]
 
 TRACK = Track(
     name="pytorch",
+    label="PyTorch",
     ops="grader.tracks.pytorch.worker.ops",
     # torch._dynamo is not preloaded for one exercise: its import (~1.5-3 s) would sit on the critical
     # path, while only the optimizer exercises need it (~1 s each, in the worker). A run of many

@@ -16,9 +16,11 @@ Example:
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
+from grader.sandbox.spec_builder import Namespace, Renderer, lift
+from grader.sandbox.spec_builder import Spec as BaseSpec
+from grader.sandbox.spec_builder import render as render_plain
 from grader.sandbox.specs import Kind, MissingName, NotCallableName, SpecError
 from grader.sandbox.specs import evaluate as evaluate_plain
 
@@ -26,130 +28,44 @@ __all__ = ["Spec", "ex", "nn", "factory", "shared", "handle", "tensor", "torch_a
            "ordered_dict", "lift", "evaluate", "SpecError", "MissingName", "NotCallableName"]
 
 
-def lift(value: Any) -> Any:
-    """Public name of :func:`_lift`: a Python value (or nested specs) as a spec node.
+def _torch_renderers() -> dict[str, Renderer]:
+    def tensor_text(node: dict[str, Any], text: Callable[[dict[str, Any]], str]) -> str:
+        return f"<tensor {tuple(getattr(node['value'], 'shape', ()))}>"
 
-    Example:
-        >>> lift([1, "a"])["kind"]
-        'list'
-    """
-    return _lift(value)
+    def namedtuple_text(node: dict[str, Any], text: Callable[[dict[str, Any]], str]) -> str:
+        items = ", ".join(f"{f}={text(v)}" for f, v in zip(node["fields"], node["items"]))
+        return f"{node['type']}({items})"
 
-
-def _lift(value: Any) -> Any:
-    """Turn Python values (and nested lists/dicts of specs) into JSON spec nodes."""
-    if isinstance(value, Spec):
-        return value.node
-    if isinstance(value, (list, tuple)):
-        return {"kind": "list" if isinstance(value, list) else "tuple",
-                "items": [_lift(v) for v in value]}
-    if isinstance(value, dict):
-        return {"kind": "dict", "items": {str(k): _lift(v) for k, v in value.items()}}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return {"kind": "value", "value": value}
-    raise SpecError(f"cannot put {type(value).__name__} in a spec")
+    return {
+        "nn": lambda node, text: f"nn.{node['name']}",
+        "factory": lambda node, text: f"lambda: {text(node['spec'])}",
+        "shared": lambda node, text: node["name"],
+        "torch": lambda node, text: f"torch.{node['name']}",
+        "tensor": tensor_text,
+        "namedtuple": namedtuple_text,
+        "ordereddict": lambda node, text: "OrderedDict(" + text({"kind": "dict", "items": node["items"]}) + ")",
+    }
 
 
-class Spec:
-    """A node of a build spec, with Python-like sugar to write it."""
+class Spec(BaseSpec):
+    """A node of a build spec (:class:`grader.sandbox.spec_builder.Spec`) with PyTorch's node kinds."""
 
-    __slots__ = ("node",)
+    __slots__ = ()
+    renderers = _torch_renderers()
 
-    def __init__(self, node: dict[str, Any]) -> None:
-        self.node = node
 
-    def __call__(self, *args: Any, **kwargs: Any) -> "Spec":
-        return Spec({"kind": "call", "fn": self.node, "args": [_lift(a) for a in args],
-                     "kwargs": {k: _lift(v) for k, v in kwargs.items()}})
-
-    def __getitem__(self, key: int | str | slice) -> "Spec":
-        if isinstance(key, slice):
-            return Spec({"kind": "slice", "of": self.node, "start": key.start, "stop": key.stop})
-        return Spec({"kind": "index", "of": self.node, "key": key})
-
-    def attr(self, name: str) -> "Spec":
-        """An attribute of the object: ``spec.attr("parameters")()`` is ``obj.parameters()``."""
-        return Spec({"kind": "getattr", "of": self.node, "name": name})
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Spec) and self.to_json() == other.to_json()
-
-    def __hash__(self) -> int:
-        return hash(self.to_json())
-
-    def to_json(self) -> str:
-        return json.dumps(self.node, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> "Spec":
-        return cls(json.loads(text))
-
-    def __repr__(self) -> str:
-        return render(self.node)
+_lift = lift
 
 
 def render(node: dict[str, Any]) -> str:
     """Python-looking text of a spec node."""
-    kind = node.get("kind")
-    if kind == "attr":
-        return node["name"]
-    if kind == "nn":
-        return f"nn.{node['name']}"
-    if kind == "value":
-        return repr(node["value"])
-    if kind == "list":
-        return "[" + ", ".join(render(i) for i in node["items"]) + "]"
-    if kind == "tuple":
-        items = [render(i) for i in node["items"]]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-    if kind == "dict":
-        return "{" + ", ".join(f"{k!r}: {render(v)}" for k, v in node["items"].items()) + "}"
-    if kind == "call":
-        parts = [render(a) for a in node["args"]]
-        parts += [f"{k}={render(v)}" for k, v in node["kwargs"].items()]
-        return f"{render(node['fn'])}({', '.join(parts)})"
-    if kind == "index":
-        return f"{render(node['of'])}[{node['key']!r}]"
-    if kind == "slice":
-        start = "" if node["start"] is None else node["start"]
-        stop = "" if node["stop"] is None else node["stop"]
-        return f"{render(node['of'])}[{start}:{stop}]"
-    if kind == "factory":
-        return f"lambda: {render(node['spec'])}"
-    if kind == "handle":
-        return f"<object {node['id']}>"
-    if kind == "shared":
-        return node["name"]
-    if kind == "getattr":
-        return f"{render(node['of'])}.{node['name']}"
-    if kind == "torch":
-        return f"torch.{node['name']}"
-    if kind == "tensor":
-        value = node["value"]
-        shape = tuple(getattr(value, "shape", ()))
-        return f"<tensor {shape}>"
-    if kind == "namedtuple":
-        items = ", ".join(f"{f}={render(v)}" for f, v in zip(node["fields"], node["items"]))
-        return f"{node['type']}({items})"
-    if kind == "ordereddict":
-        return "OrderedDict(" + render({"kind": "dict", "items": node["items"]}) + ")"
-    return f"<{kind}>"
-
-
-class _Namespace:
-    def __init__(self, kind: str) -> None:
-        self._kind = kind
-
-    def __getattr__(self, name: str) -> Spec:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return Spec({"kind": self._kind, "name": name})
+    return render_plain(node, Spec.renderers)
 
 
 #: Names of the exercise's own module: ``ex.MLP(3, 4)``.
-ex = _Namespace("attr")
+ex = Namespace("attr", Spec)
 #: Names of ``torch.nn``: ``nn.Linear(3, 4)``.
-nn = _Namespace("nn")
+nn = Namespace("nn", Spec)
 
 
 def factory(spec: Spec, *, counter: str = "factory") -> Spec:

@@ -126,16 +126,18 @@ def render(node: dict[str, Any], renderers: Mapping[str, Renderer] | None = None
 
 
 class Namespace:
-    """Names of one kind as specs: ``Namespace("attr", Spec).MLP`` is the exercise's ``MLP``."""
+    """Names of one kind as specs: ``Namespace("attr", Spec).MLP`` is the exercise's ``MLP``;
+    ``prefix`` goes before each name (``Namespace("gluon", prefix="nn.").Dense`` names ``nn.Dense``)."""
 
-    def __init__(self, kind: str, spec: type[Spec] = Spec) -> None:
+    def __init__(self, kind: str, spec: type[Spec] = Spec, prefix: str = "") -> None:
         self._kind = kind
         self._spec = spec
+        self._prefix = prefix
 
     def __getattr__(self, name: str) -> Spec:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self._spec({"kind": self._kind, "name": name})
+        return self._spec({"kind": self._kind, "name": self._prefix + name})
 
 
 #: Names of the exercise's own module: ``ex.MLP(3, 4)``.

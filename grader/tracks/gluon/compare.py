@@ -1,0 +1,183 @@
+"""Compare what the student's Gluon code produced with the reference, in the judge, with NumPy.
+
+The messages read as the PyTorch track's: structure first (type, shape, dtype), then values:
+mismatched elements k / n (p%), greatest absolute and relative difference and where, and the
+tolerance allowed. A scalar may come back with shape ``()`` (``mxnet.np``) or ``(1,)``
+(``mxnet.nd``): both are the same scalar.
+
+Example:
+    >>> import numpy
+    >>> compare(numpy.zeros((2, 3), "float32"), numpy.zeros((2, 3), "float32")) is None
+    True
+    >>> print(compare(numpy.ones(2, "float32"), numpy.zeros(3, "float32")))
+    Shape mismatch: expected (3,), got (2,).
+    >>> compare(numpy.float32([2.0]), numpy.array(2.0, "float32")) is None
+    True
+    >>> print(compare(numpy.float32([[1, 2], [3, 4]]), numpy.float32([[1, 2], [3, 5]])))
+    Arrays are not close!
+    <BLANKLINE>
+    Mismatched elements: 1 / 4 (25.0%)
+    Greatest absolute difference: 1 at index (1, 1) (expected 5, got 4; up to 1e-05 allowed)
+    Greatest relative difference: 0.2 at index (1, 1) (up to 1.3e-06 allowed)
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy
+
+from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
+
+__all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``|actual - expected| <= atol + rtol * |expected|`` element-wise."""
+
+    rtol: float = 1.3e-6
+    atol: float = 1e-5
+
+    def __str__(self) -> str:
+        return f"atol={self.atol:g}, rtol={self.rtol:g}"
+
+
+_DEFAULTS = {"float16": Tolerance(1e-3, 1e-3), "float32": Tolerance(1.3e-6, 1e-5), "float64": Tolerance(1e-7, 1e-7)}
+
+
+def tolerance_for(dtype: Any) -> Tolerance:
+    """The default tolerance for ``dtype`` (exact for integers and bool).
+
+    Example:
+        >>> str(tolerance_for("float32")), str(tolerance_for("int32"))
+        ('atol=1e-05, rtol=1.3e-06', 'atol=0, rtol=0')
+    """
+    return _DEFAULTS.get(numpy.dtype(dtype).name, Tolerance(0.0, 0.0))
+
+
+def describe_value(value: Any) -> str:
+    """A short description of a value's type and structure, for messages.
+
+    Example:
+        >>> describe_value(numpy.zeros((2, 1), "float32")), describe_value(3)
+        ('array of shape (2, 1) and dtype float32', 'int 3')
+    """
+    if isinstance(value, numpy.ndarray):
+        return f"array of shape {tuple(value.shape)} and dtype {value.dtype.name}"
+    if isinstance(value, Opaque):
+        return f"{value.type_name} ({value.text})"
+    if isinstance(value, NamedTupleValue):
+        return f"{value.type_name} (a namedtuple of {len(value)})"
+    if isinstance(value, DictValue):
+        return f"{value.type_name} with keys {sorted(value)}"
+    return f"{type(value).__name__} {value!r}"[:200]
+
+
+def _where(path: str) -> str:
+    return f"In {path}: " if path else ""
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
+def compare(actual: Any, expected: Any, *, tol: Tolerance | None = None, path: str = "",
+            check_dtype: bool = True) -> str | None:
+    """``None`` when ``actual`` matches ``expected``; otherwise a message saying how not."""
+    if isinstance(expected, numpy.ndarray):
+        if isinstance(actual, (int, float)) and not isinstance(actual, bool) and expected.size == 1:
+            actual = numpy.asarray(actual, dtype=expected.dtype)  # a Python scalar for a one-element array
+        if not isinstance(actual, numpy.ndarray):
+            return f"{_where(path)}expected an array of shape {tuple(expected.shape)}, got {describe_value(actual)}."
+        return _compare_arrays(actual, expected, tol=tol, path=path, check_dtype=check_dtype)
+    if isinstance(expected, NamedTupleValue):
+        if not isinstance(actual, NamedTupleValue) or actual.type_name != expected.type_name:
+            return f"{_where(path)}expected {_a(expected.type_name)} (namedtuple), got {describe_value(actual)}."
+    if isinstance(expected, (list, tuple)):
+        if type(actual) is not type(expected) and not isinstance(expected, NamedTupleValue):
+            return f"{_where(path)}expected {_a(type(expected).__name__)}, got {describe_value(actual)}."
+        if len(actual) != len(expected):
+            return f"{_where(path)}expected {len(expected)} items, got {len(actual)}."
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            msg = compare(a, e, tol=tol, path=f"{path}[{i}]", check_dtype=check_dtype)
+            if msg:
+                return msg
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"{_where(path)}expected a dict, got {describe_value(actual)}."
+        if set(actual) != set(expected):
+            missing, extra = sorted(set(expected) - set(actual)), sorted(set(actual) - set(expected))
+            return f"{_where(path)}keys differ: missing {missing or 'none'}, unexpected {extra or 'none'}."
+        for k in expected:
+            msg = compare(actual[k], expected[k], tol=tol, path=f"{path}[{k!r}]", check_dtype=check_dtype)
+            if msg:
+                return msg
+        return None
+    if isinstance(expected, float) and isinstance(actual, (int, float, numpy.ndarray)) and not isinstance(actual, bool):
+        if isinstance(actual, numpy.ndarray):
+            if actual.size != 1:
+                return f"{_where(path)}expected the number {expected!r}, got {describe_value(actual)}."
+            actual = float(actual.reshape(-1)[0])
+        t = tol or Tolerance(1e-7, 1e-7)
+        if math.isnan(expected) and math.isnan(actual):
+            return None
+        if (math.isinf(expected) or math.isinf(actual)) and actual == expected:
+            return None  # an infinity matches only itself
+        if not math.isinf(expected) and abs(actual - expected) <= t.atol + t.rtol * abs(expected):
+            return None
+        return f"{_where(path)}expected {expected!r}, got {actual!r} ({t})."
+    if type(actual) is not type(expected) or actual != expected:
+        return f"{_where(path)}expected {describe_value(expected)}, got {describe_value(actual)}."
+    return None
+
+
+def _compare_arrays(actual: numpy.ndarray, expected: numpy.ndarray, *, tol: Tolerance | None, path: str,
+                    check_dtype: bool) -> str | None:
+    w = _where(path)
+    a, e = numpy.asarray(actual), numpy.asarray(expected)
+    if a.shape != e.shape:
+        if a.size == e.size == 1 and a.ndim <= 1 and e.ndim <= 1:
+            a, e = a.reshape(()), e.reshape(())  # a scalar: () in np mode, (1,) in nd mode
+        else:
+            return f"{w}Shape mismatch: expected {tuple(e.shape)}, got {tuple(a.shape)}."
+    if check_dtype and a.dtype != e.dtype:
+        return f"{w}Dtype mismatch: expected {e.dtype.name}, got {a.dtype.name}."
+    tol = tol or tolerance_for(e.dtype)
+    if e.dtype == numpy.bool_ or not numpy.issubdtype(e.dtype, numpy.floating):
+        bad = a != e
+        diff = numpy.abs(a.astype(numpy.float64) - e.astype(numpy.float64))
+    else:
+        a64, e64 = a.astype(numpy.float64), e.astype(numpy.float64)
+        with numpy.errstate(invalid="ignore", over="ignore"):
+            diff = numpy.abs(a64 - e64)
+            allowed = tol.atol + tol.rtol * numpy.abs(e64)
+            bad = ~(diff <= allowed)
+        same = (a64 == e64) | (numpy.isnan(a64) & numpy.isnan(e64))  # an infinity matches only itself
+        bad = bad & ~same
+        diff = numpy.where(numpy.isnan(diff), numpy.inf, diff)
+    n_bad = int(numpy.count_nonzero(bad))
+    if n_bad == 0:
+        return None
+    total = bad.size
+    lines = [f"{w}Arrays are not close!", "", f"Mismatched elements: {n_bad} / {total} ({100.0 * n_bad / total:.1f}%)"]
+    if numpy.issubdtype(a.dtype, numpy.floating):
+        nans = int(numpy.isnan(a).sum())
+        if nans and not (numpy.issubdtype(e.dtype, numpy.floating) and numpy.isnan(e).any()):
+            lines.append(f"The output contains {nans} NaN value(s); the reference has none.")
+    masked = numpy.where(bad, diff, 0.0).reshape(-1)
+    flat = int(masked.argmax())
+    idx = tuple(int(i) for i in numpy.unravel_index(flat, a.shape)) if a.shape else ()
+    abs_diff = float(masked[flat])
+    ref, got = e.reshape(-1)[flat].item(), a.reshape(-1)[flat].item()
+    rel = abs_diff / abs(ref) if ref not in (0, 0.0) else math.inf
+    lines.append(f"Greatest absolute difference: {abs_diff:.6g} at index {idx} (expected {_num(ref)}, got "
+                 f"{_num(got)}; up to {tol.atol:g} allowed)")
+    lines.append(f"Greatest relative difference: {rel:.6g} at index {idx} (up to {tol.rtol:g} allowed)")
+    return "\n".join(lines)
+
+
+def _num(v: Any) -> str:
+    return f"{v:.6g}" if isinstance(v, float) else repr(v)

@@ -12,15 +12,21 @@ Example:
     (MLP(8, 3), mx.init.Xavier(), nn.Dense(4, activation='relu'))
     >>> handle(2).attr("collect_params")()
     <object 2>.collect_params()
+    >>> print("net = " + repr(then(ex.MySequential(), ("add", nn.Dense(4)), ("add", nn.Dense(2)))))
+    net = MySequential()
+    net.add(nn.Dense(4))
+    net.add(nn.Dense(2))
+    >>> ex.stack(factory(nn.Dense(3)), 2)
+    stack(lambda: nn.Dense(3), 2)
 """
 from __future__ import annotations
 
 from typing import Any
 
-from grader.sandbox.spec_builder import Namespace
+from grader.sandbox.spec_builder import Namespace, lift
 from grader.sandbox.spec_builder import Spec as BaseSpec
 
-__all__ = ["Spec", "ex", "nn", "mx", "handle", "context"]
+__all__ = ["Spec", "ex", "nn", "mx", "handle", "context", "then", "factory", "shared", "array", "gluon_name"]
 
 
 class _Dotted(Namespace):
@@ -37,8 +43,16 @@ class Spec(BaseSpec):
 
     __slots__ = ()
     renderers = {
-        "gluon": lambda node, text: str(node["name"]),
+        "gluon": lambda node, text: str(node.get("text") or node["name"]),
         "mx": lambda node, text: f"mx.{node['name']}",
+        "then": lambda node, text: "\n".join(
+            [text(node["of"])] + [f"{node.get('var', 'net')}.{c['name']}("
+                                  + ", ".join([text(a) for a in c["args"]]
+                                              + [f"{k}={text(v)}" for k, v in c["kwargs"].items()]) + ")"
+                                  for c in node["calls"]]),
+        "factory": lambda node, text: f"lambda: {text(node['spec'])}",
+        "shared": lambda node, text: str(node["name"]),
+        "array": lambda node, text: str(node.get("name") or f"<array {tuple(getattr(node['value'], 'shape', ()))}>"),
     }
 
 
@@ -76,3 +90,46 @@ def context(text: str) -> Spec:
     """
     kind, _, rest = text.partition("(")
     return getattr(mx, kind)(int(rest.rstrip(")") or 0))
+
+
+def then(spec: Spec, *calls: tuple[Any, ...], var: str = "net") -> Spec:
+    """``spec``'s object after calling some of its methods in order (``("add", block)``); the
+    calls' results are dropped (``add`` returns None). Its text is the statements (``var`` names
+    the object in them), so show it as ``net = ...``."""
+    items = []
+    for name, *args in calls:
+        kwargs = args.pop() if args and isinstance(args[-1], dict) else {}
+        items.append({"name": name, "args": [lift(a) for a in args], "kwargs": {k: lift(v) for k, v in kwargs.items()}})
+    return Spec({"kind": "then", "of": spec.node, "calls": items, "var": var})
+
+
+def factory(spec: Spec, *, counter: str = "factory") -> Spec:
+    """A zero-argument callable that builds ``spec`` anew at each call, counting its calls under ``counter``."""
+    return Spec({"kind": "factory", "spec": spec.node, "counter": counter})
+
+
+def shared(name: str, spec: Spec) -> Spec:
+    """The same object wherever ``name`` appears in one evaluation (a block added twice)."""
+    return Spec({"kind": "shared", "name": name, "spec": spec.node})
+
+
+def array(value: Any, name: str = "") -> Spec:
+    """An array literal (sent as data; each evaluation gets its own copy, of the array API the module
+    uses); ``name`` is how the case shows it (``X``).
+
+    Example:
+        >>> import numpy
+        >>> ex.materialize(handle(1), array(numpy.zeros((2, 3), "float32"), "X"))
+        materialize(<object 1>, X)
+    """
+    return Spec({"kind": "array", "value": value, "name": name})
+
+
+def gluon_name(name: str) -> Spec:
+    """A name under ``mxnet.gluon``: ``gluon_name("Trainer")`` is ``gluon.Trainer``.
+
+    Example:
+        >>> gluon_name("Trainer")(handle(1).attr("collect_params")(), "sgd")
+        gluon.Trainer(<object 1>.collect_params(), 'sgd')
+    """
+    return Spec({"kind": "gluon", "name": name, "text": f"gluon.{name}"})

@@ -29,7 +29,7 @@ import numpy
 from grader.checks.base import CheckContext, Failure, derive_seed
 from grader.checks.distribution import ALPHA, Law, fit
 from grader.tracks.gluon.checks.pair import build_sequential, normal, sequential_text, show_inputs, student_call
-from grader.tracks.gluon.specs import Spec, handle, nn
+from grader.tracks.gluon.specs import Spec, array, handle, nn
 
 __all__ = ["Initialization", "Trial", "dense_net"]
 
@@ -38,14 +38,16 @@ __all__ = ["Initialization", "Trial", "dense_net"]
 class Trial:
     """One network, how it is prepared, and the student's initialization applied to it.
 
-    ``inputs``: the forward's input shape (batch, width); ``ran``: the network is initialized
-    (MXNet's default) and run once before the call; ``call`` turns a spec of the network into
-    the spec of the student's call (``lambda net: ex.init_normal(net)``).
+    ``net``: the layers of an ``nn.Sequential`` the judge builds (nothing of the student's), or a
+    spec that builds the network (``ex.lazy_mlp(64, 10)``); ``inputs``: the forward's input shape
+    (batch, width); ``ran``: the network is initialized (MXNet's default) and run once before
+    the call; ``call`` turns specs of the network and of the input into the spec of the
+    student's call (``lambda net, X: ex.init_normal(net)``).
     """
 
-    layers: tuple[Spec, ...]
+    net: "tuple[Spec, ...] | Spec"
     inputs: tuple[int, int]
-    call: Callable[[Spec], Spec]
+    call: Callable[[Spec, Spec], Spec]
     ran: bool = False
 
 
@@ -88,19 +90,24 @@ class Initialization:
             seed = derive_seed(ctx.seed, ctx.exercise, self.id, n)
             X = normal(numpy.random.default_rng(seed), *trial.inputs)
             net = "the network"
-            case = "\n".join([sequential_text(trial.layers), show_inputs([X]),
-                              *(["net.initialize()", "net(X)"] if trial.ran else []),
-                              f"{trial.call(Spec({'kind': 'attr', 'name': 'net'}))}", "net(X)"])
+            named = Spec({"kind": "attr", "name": "net"}), Spec({"kind": "attr", "name": "X"})
+            shown_call = trial.call(*named)
+            made = sequential_text(trial.net) if isinstance(trial.net, tuple) else f"net = {trial.net}"
+            case = "\n".join([made, show_inputs([X]), *(["net.initialize()", "net(X)"] if trial.ran else []),
+                              f"{shown_call}", "net(X)"])
             cases.append(case)
-            built = build_sequential(ctx.student, trial.layers, seed=seed)
+            if isinstance(trial.net, tuple):
+                built = build_sequential(ctx.student, trial.net, seed=seed)
+            else:
+                built = student_call(ctx, "build", doing=f"`{trial.net}`", case=case, spec=trial.net.node,
+                                     seed=seed)["handle"]
             before: dict[str, Any] = {}
             if trial.ran:
                 student_call(ctx, "initialize", doing=net, case=case, handle=built, seed=seed)
                 student_call(ctx, "forward", doing=net, case=case, handle=built, inputs=[X], seed=seed)
                 before = student_call(ctx, "state", doing=net, case=case, handle=built, values=True)["values"]
-            call = trial.call(handle(built))
-            student_call(ctx, "value", doing=f"`{trial.call(Spec({'kind': 'attr', 'name': 'net'}))}`", case=case,
-                         spec=call.node, seed=seed)
+            call = trial.call(handle(built), array(X, "X"))
+            student_call(ctx, "value", doing=f"`{shown_call}`", case=case, spec=call.node, seed=seed)
             student_call(ctx, "forward", doing="the initialized network", case=case, handle=built, inputs=[X],
                          seed=seed)
             state = student_call(ctx, "state", doing="the initialized network", case=case, handle=built, values=True)

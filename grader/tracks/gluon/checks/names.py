@@ -47,6 +47,7 @@ class Names:
     hidden: bool = False
     defaults: tuple[dict[str, Any], ...] = ()
     in_order: bool = True
+    free_names: bool = False  # only the parameters' number, order and shapes count (child names are free)
 
     def run(self, ctx: CheckContext) -> None:
         def examine(case: dict[str, Any], seed: int) -> None:
@@ -74,6 +75,9 @@ class Names:
         explore_check(self, ctx, examine)
 
     def _judge(self, mine: dict[str, Any], theirs: dict[str, Any], *, stage: str, case: str) -> None:
+        if self.free_names:
+            self._judge_shapes(mine, theirs, stage=stage, case=case)
+            return
         text = names_diff(list(mine["names"]), list(theirs["names"]), in_order=self.in_order)
         if text is None:
             bad = [(n, tuple(theirs["shapes"][n]), tuple(mine["shapes"][n])) for n in theirs["names"]
@@ -90,6 +94,17 @@ class Names:
         hints = _name_hints(mine, theirs)
         raise Failure(f"Compared the parameter names {stage} (as `save_parameters` writes them).\n{text}",
                       hints=hints, case=case)
+
+
+    def _judge_shapes(self, mine: dict[str, Any], theirs: dict[str, Any], *, stage: str, case: str) -> None:
+        got = [(n, tuple(mine["shapes"][n])) for n in mine["names"]]
+        want = [(n, tuple(theirs["shapes"][n])) for n in theirs["names"]]
+        if [s for _, s in got] == [s for _, s in want]:
+            return
+        text = (f"Expected {len(want)} parameter(s), in order: {', '.join(str(s) for _, s in want) or '(none)'}\n"
+                f"Yours ({len(got)}): {', '.join(f'{n} {s}' for n, s in got) or '(none)'}")
+        raise Failure(f"Compared the parameters your block registers {stage} (their number, order and shapes; "
+                      f"the names are yours to choose).\n{text}", hints=_name_hints(mine, theirs), case=case)
 
 
 def names_diff(mine: list[str], theirs: list[str], *, in_order: bool = True) -> str | None:

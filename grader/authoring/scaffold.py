@@ -84,40 +84,59 @@ class Scaffold:
     files: dict[str, str]
 
 
-def plan(exercise_id: str, *, title: str | None = None) -> Scaffold:
-    """The three files of a new exercise, not yet written."""
+def _templates(track: str) -> tuple[dict[str, str], str, str, str]:
+    """The folders and the three templates of ``track``."""
+    if track == "gluon":
+        from grader.authoring import scaffold_gluon as g
+
+        return g.FOLDERS, g.STUB, g.SOLUTION, g.DECLARATION
+    folders = {"stubs": "exercises", "solutions": "solutions", "declarations": DECLARATIONS_DIR}
+    return folders, _STUB, _SOLUTION, _DECLARATION
+
+
+def plan(exercise_id: str, *, title: str | None = None, track: str = "pytorch") -> Scaffold:
+    """The three files of a new exercise of ``track``, not yet written.
+
+    Example:
+        >>> sorted(plan("my_topic/my_layer", track="gluon").files)[0]
+        'gluon/exercises/my_topic/my_layer.py'
+    """
     topic, name = parse_exercise_id(exercise_id)
-    title = (title or f"{class_name(name)}: a Linear layer followed by a ReLU").strip()
+    default = "a dense layer with a ReLU" if track == "gluon" else "a Linear layer followed by a ReLU"
+    title = (title or f"{class_name(name)}: {default}").strip()
     if not title or "\n" in title or '"""' in title or "\\" in title:
         raise ScaffoldError(f"the title must be one non-empty line without backslashes or triple quotes, "
                             f"got {title!r}")
     fields = {"id": exercise_id, "topic": topic, "name": name, "cls": class_name(name), "title": title,
               "title_repr": repr(title), "suite": f"{topic}_{name}"}
+    folders, stub, solution, declaration = _templates(track)
     files = {
-        f"exercises/{topic}/{name}.py": _STUB.format(**fields),
-        f"solutions/{topic}/{name}.py": _SOLUTION.format(**fields),
-        f"{DECLARATIONS_DIR}/{topic}/{name}.py": _DECLARATION.format(**fields),
+        f"{folders['stubs']}/{topic}/{name}.py": stub.format(**fields),
+        f"{folders['solutions']}/{topic}/{name}.py": solution.format(**fields),
+        f"{folders['declarations']}/{topic}/{name}.py": declaration.format(**fields),
     }
     return Scaffold(exercise_id=exercise_id, title=title, files=files)
 
 
 def scaffold(exercise_id: str, *, root: Path, title: str | None = None,
-             known_ids: tuple[str, ...] = ()) -> list[Path]:
+             known_ids: tuple[str, ...] = (), track: str = "pytorch") -> list[Path]:
     """Write the new exercise's files under ``root``; returns their paths.
 
     Raises :class:`ScaffoldError`, writing nothing, when the id is malformed, already in
     ``known_ids`` (the catalog), would shadow an installed module, or when any file exists.
     """
     root = root.resolve()
-    made = plan(exercise_id, title=title)
+    made = plan(exercise_id, title=title, track=track)
+    folders = _templates(track)[0]
     topic = exercise_id.split("/")[0]
-    if not (root / DECLARATIONS_DIR / topic / "__init__.py").is_file():  # a new topic: its package too
-        made.files[f"{DECLARATIONS_DIR}/{topic}/__init__.py"] = f'"""Exercise declarations of the topic {topic}."""\n'
+    declarations = folders["declarations"]
+    if not (root / declarations / topic / "__init__.py").is_file():  # a new topic: its package too
+        made.files[f"{declarations}/{topic}/__init__.py"] = f'"""Exercise declarations of the topic {topic}."""\n'
 
     if exercise_id in known_ids:
         raise ScaffoldError(f"exercise {exercise_id!r} is already in the catalog")
     known_topics = {i.split("/")[0] for i in known_ids}
-    if topic not in known_topics and not (root / "exercises" / topic).is_dir() and _shadows(topic):
+    if topic not in known_topics and not (root / folders["stubs"] / topic).is_dir() and _shadows(topic):
         raise ScaffoldError(f"the topic {topic!r} would shadow the installed module {topic!r} "
                             "(submission folders are put on sys.path): choose another name")
     existing = [rel for rel in made.files if (root / rel).exists()]

@@ -1,22 +1,32 @@
 """The Gluon track's operations module: what a worker does on a student's MXNet Gluon module.
 
 The worker loop (:mod:`grader.sandbox.worker`) imports it by name in the managed environment's
-interpreter (:mod:`grader.tracks.gluon.env`) and asks :class:`Session` to ``run(op, args)``:
+interpreter (:mod:`grader.tracks.gluon.env`) and asks :class:`Session` to ``run(op, args)``; the
+judge runs the same operations on the reference in a second, trusted worker. Every answer is a dict
+of plain data (arrays and contexts cross through :mod:`~grader.tracks.gluon.worker.arrays`). Here:
 
-- ``import`` (``module``): import the exercise module;
+- ``import`` (``module``): import the exercise module; ``notebook``: where a notebook's run stopped;
 - ``build`` (``spec``, ``seed``): evaluate a spec (:mod:`~grader.tracks.gluon.worker.specs`), keep it
-  under a handle;
-- ``initialize`` (``handle``, ``seed``, ``force_reinit``): ``block.initialize()``;
-- ``forward`` (``handle``, ``inputs``, ``seed``): call the block on arrays the judge sent;
-- ``state`` (``handle``, ``values``): the parameters by structural name, as ``save_parameters``
-  writes them (a shared parameter once, under its first name; a deferred dimension as 0);
-- ``process``: facts about this process (threads, MXNet engine, versions), for the tests.
+  under a handle: ``{handle, type, is_block}``;
+- ``value`` (``spec``, ``seed=0``, ``keep=False``): evaluate a spec (a call of the student's function)
+  and answer its ``value`` (and ``type``; ``handle`` too when ``keep``);
+- ``initialize`` (``handle``, ``seed``, ``init=None`` a spec, ``force_reinit=False``, ``ctx=None``):
+  ``block.initialize(init, ctx, force_reinit=...)``;
+- ``forward`` (``handle``, ``inputs``, ``seed=None``, ``ctx=None``): call the block on the judge's
+  arrays (copied to ``ctx`` first when given): ``{output}``;
+- ``call_method`` (``handle``, ``name``, ``args=[]``, ``kwargs={}``): ``obj.name(*args, **kwargs)``;
+- ``locate`` (``on``): whether answers may name the module's lines (off on the reference);
+- ``process``: facts about this process (threads, MXNet engine, versions), for the tests;
 
-Importing it registers the MXNet array codec (:mod:`~grader.tracks.gluon.worker.arrays`) and
-starts MXNet's engine once with stderr silenced (so its "start using engine" line is not
-reported as the student's output). It refuses to load unless MXNet runs its NaiveEngine with
-one OpenMP thread and the process is still single-threaded: the worker confines itself per
-thread (Landlock, seccomp) after the fork, so no thread may exist before.
+and, from the ``ops_*`` modules: ``state``, ``assign`` (:mod:`~.ops_params`); ``backward``, ``train``
+(:mod:`~.ops_autograd`); ``trace``, ``derive`` (:mod:`~.ops_trace`); ``exists``, ``listdir``,
+``remove``, ``nd_load``, ``load_parameters``, ``save_parameters`` (:mod:`~.ops_files`);
+``simulate_gpus``, ``forward_on`` (:mod:`~.ops_devices`).
+
+Importing it registers the MXNet codecs and starts MXNet's engine once with stderr silenced (so its
+"start using engine" line is not reported as the student's output). It refuses to load unless MXNet
+runs its NaiveEngine with one OpenMP thread and the process is still single-threaded: the worker
+confines itself per thread (Landlock, seccomp) after the fork, so no thread may exist before.
 
 Example (in the Gluon environment):
     >>> import types
@@ -26,6 +36,10 @@ Example (in the Gluon environment):
     ...                               "args": [{"kind": "value", "value": 4}], "kwargs": {}}, "seed": 0})["handle"]
     >>> s.run("state", {"handle": h})["shapes"]
     {'weight': [4, 0], 'bias': [4]}
+    >>> s.run("initialize", {"handle": h, "seed": 0, "ctx": "cpu(1)"})
+    {}
+    >>> s.run("state", {"handle": h})["contexts"]["weight"]
+    ['cpu(1)']
 """
 from __future__ import annotations
 
@@ -41,12 +55,19 @@ import mxnet
 import numpy
 from mxnet import gluon
 
-from grader.tracks.gluon.worker import arrays  # noqa: F401 - registers the MXNet array codec
 from grader.sandbox import session as session_core
+from grader.sandbox.notebook_op import NOTEBOOK_OPS
 from grader.sandbox.session import StudentCodeError
+from grader.tracks.gluon.worker.arrays import as_context, plain
+from grader.tracks.gluon.worker.inputs import place, reseed, settle
+from grader.tracks.gluon.worker.ops_autograd import AUTOGRAD_OPS
+from grader.tracks.gluon.worker.ops_devices import DEVICE_OPS
+from grader.tracks.gluon.worker.ops_files import FILE_OPS
+from grader.tracks.gluon.worker.ops_params import PARAM_OPS
+from grader.tracks.gluon.worker.ops_trace import TRACE_OPS
 from grader.tracks.gluon.worker.specs import evaluate
 
-__all__ = ["Session", "StudentCodeError", "OPS", "cuda_present", "threads"]
+__all__ = ["Session", "StudentCodeError", "OPS", "cuda_present", "threads", "contexts_arg"]
 
 REQUIRED_ENV = {"MXNET_ENGINE_TYPE": "NaiveEngine", "OMP_NUM_THREADS": "1"}
 
@@ -87,18 +108,21 @@ def cuda_present() -> bool:
     return False
 
 
-def _seed(seed: int | None) -> None:
-    if seed is not None:
-        mxnet.random.seed(seed)
-        numpy.random.seed(seed)
-
-
 class Session(session_core.Session):
     """The worker core's session (:class:`grader.sandbox.session.Session`) with the Gluon operations
     (:data:`OPS`) and spec nodes (:mod:`~grader.tracks.gluon.worker.specs`)."""
 
     def __init__(self, namespace: Any, root: Path | None) -> None:
         super().__init__(namespace, root, OPS, specs=evaluate)
+
+
+def contexts_arg(ctx: Any) -> Any:
+    """A request's ``ctx`` (text, a context, or a list of them) as MXNet takes it; None stays None."""
+    if ctx is None:
+        return None
+    if isinstance(ctx, (list, tuple)):
+        return [as_context(c) for c in ctx]
+    return as_context(ctx)
 
 
 def op_import(session: Session, module: str) -> dict[str, Any]:
@@ -109,51 +133,78 @@ def op_import(session: Session, module: str) -> dict[str, Any]:
 
 
 def op_build(session: Session, spec: dict[str, Any], seed: int | None = None) -> dict[str, Any]:
-    _seed(seed)
+    reseed(seed)
     with session.student("build"):
         obj = session.eval_spec(spec)
     return {"handle": session.store(obj), "type": type(obj).__name__, "is_block": isinstance(obj, gluon.Block)}
 
 
-def op_initialize(session: Session, handle: int, seed: int | None = None, force_reinit: bool = False) -> dict[str, Any]:
-    _seed(seed)
+def op_value(session: Session, spec: dict[str, Any], seed: int | None = 0, keep: bool = False) -> dict[str, Any]:
+    """Evaluate a spec (typically a call of the student's function such as ``param_shapes(net)``) and
+    answer its value, NumPy scalars made Python numbers; ``keep`` also stores it under a handle."""
+    reseed(seed)
+    with session.student("call"):
+        value = session.eval_spec(spec)
+        settle(value)
+    answer: dict[str, Any] = {"value": plain(value), "type": type(value).__name__}
+    if keep:
+        answer["handle"] = session.store(value)
+    return answer
+
+
+def op_initialize(session: Session, handle: int, seed: int | None = None, init: dict[str, Any] | None = None,
+                  force_reinit: bool = False, ctx: Any = None) -> dict[str, Any]:
+    """``block.initialize(init, ctx, force_reinit=...)``; ``init`` is a spec (``{"kind": "mx", "name":
+    "init.Xavier"}`` called, or the student's ``MyInit()``) or a name MXNet knows (``"xavier"``), ``ctx``
+    text such as ``"cpu(1)"`` or a list. A parameter's own initializer (``Dense``'s bias: ``'zeros'``)
+    wins over ``init``, as in MXNet."""
+    reseed(seed)
     with session.student("initialize"):
-        session.objects[handle].initialize(force_reinit=force_reinit)
+        initializer = session.eval_spec(init) if isinstance(init, dict) else init  # a spec, or MXNet's name
+        kwargs: dict[str, Any] = {"force_reinit": force_reinit}
+        if initializer is not None:
+            kwargs["init"] = initializer
+        if ctx is not None:
+            kwargs["ctx"] = contexts_arg(ctx)
+        session.objects[handle].initialize(**kwargs)
     return {}
 
 
-def op_forward(session: Session, handle: int, inputs: list[Any], seed: int | None = None) -> dict[str, Any]:
-    _seed(seed)
+def op_forward(session: Session, handle: int, inputs: list[Any], seed: int | None = None,
+               ctx: Any = None) -> dict[str, Any]:
+    """``block(*inputs)`` (inputs copied to ``ctx`` first when given): an array, a tuple or list of
+    arrays, or a Python number."""
+    reseed(seed)
+    args = place(list(inputs), ctx)
     with session.student("forward"):
-        output = session.objects[handle](*inputs)
-        if isinstance(output, mxnet.nd.NDArray):
-            output.wait_to_read()  # an engine error surfaces here, inside the student's stage
-    return {"output": output}
+        output = session.objects[handle](*args)
+        settle(output)  # an engine error surfaces here, inside the student's stage
+    return {"output": plain(output)}
 
 
-def structural_params(block: Any) -> list[tuple[str, Any]]:
-    """(name, parameter) as ``save_parameters`` names them, each parameter once under its first name."""
-    seen: set[int] = set()
-    out = []
-    for name, param in block._collect_params_with_prefix().items():
-        if id(param) not in seen:
-            seen.add(id(param))
-            out.append((name, param))
-    return out
+def _arguments(session: Session, args: list[Any], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    def one(a: Any) -> Any:
+        return session.eval_spec(a["spec"]) if isinstance(a, dict) and set(a) == {"spec"} else a
+
+    return [one(a) for a in args], {k: one(v) for k, v in kwargs.items()}
 
 
-def _shape(param: Any) -> list[int]:
-    return [max(int(d), 0) for d in (param.shape or ())]  # deferred: 0 (nd) or -1 (np) -> 0
+def op_call_method(session: Session, handle: int, name: str, args: list[Any] | None = None,
+                   kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``obj.name(*args, **kwargs)`` on a stored object (``net.initialize``, ``trainer.step``); an
+    argument given as ``{"spec": node}`` is evaluated first. Answers the returned ``value``."""
+    obj = session.objects[handle]
+    with session.student("call"):
+        call_args, call_kwargs = _arguments(session, list(args or []), dict(kwargs or {}))
+        value = getattr(obj, name)(*call_args, **call_kwargs)
+        settle(value)
+    return {"value": plain(value), "type": type(value).__name__}
 
 
-def op_state(session: Session, handle: int, values: bool = False) -> dict[str, Any]:
-    with session.student("state"):
-        params = structural_params(session.objects[handle])
-        answer: dict[str, Any] = {"names": [n for n, _ in params], "shapes": {n: _shape(p) for n, p in params},
-                                  "dtypes": {n: numpy.dtype(p.dtype).name for n, p in params}}
-        if values:
-            answer["values"] = {n: p.data() for n, p in params if 0 not in _shape(p)}
-    return answer
+def op_locate(session: Session, on: bool) -> dict[str, Any]:
+    """Whether answers may name lines of the module's files (the reference's worker turns it off)."""
+    session.locate = bool(on)
+    return {"locate": session.locate}
 
 
 def op_process(session: Session) -> dict[str, Any]:
@@ -164,6 +215,7 @@ def op_process(session: Session) -> dict[str, Any]:
 
 
 OPS: dict[str, Callable[..., dict[str, Any]]] = {
-    "import": op_import, "build": op_build, "initialize": op_initialize, "forward": op_forward,
-    "state": op_state, "process": op_process,
+    **NOTEBOOK_OPS, **PARAM_OPS, **AUTOGRAD_OPS, **TRACE_OPS, **FILE_OPS, **DEVICE_OPS,
+    "import": op_import, "build": op_build, "value": op_value, "initialize": op_initialize, "forward": op_forward,
+    "call_method": op_call_method, "locate": op_locate, "process": op_process,
 }

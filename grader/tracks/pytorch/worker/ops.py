@@ -28,11 +28,11 @@ import torch
 
 from grader.tracks.pytorch import arrays  # noqa: F401 - registers the tensor codec
 from grader.sandbox import session as _session
+from grader.sandbox.notebook_op import NOTEBOOK_OPS
 from grader.tracks.pytorch.worker.inputs_guard import changed_inputs, spy_in_place
 from grader.tracks.pytorch.worker.ops_devices import DEVICE_OPS
 from grader.tracks.pytorch.worker.ops_files import FILE_OPS
 from grader.tracks.pytorch.worker.ops_layers import LAYER_OPS
-from grader.tracks.pytorch.worker.ops_notebook import NOTEBOOK_OPS
 from grader.tracks.pytorch.worker.ops_params import PARAM_OPS, uninitialized
 from grader.tracks.pytorch.worker.ops_trace import TRACE_OPS
 from grader.sandbox.session import StudentCodeError

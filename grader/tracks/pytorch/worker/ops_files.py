@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from grader.sandbox.file_ops import NEUTRAL_FILE_OPS
+
 if TYPE_CHECKING:
     from grader.sandbox.session import Session
 
@@ -49,10 +51,6 @@ def plant_pickles(session: "Session | None", base: str, marker: str) -> dict[str
     return {"files": [base + ".pt", base + ".pkl"]}
 
 
-def op_exists(session: "Session", path: str) -> dict[str, Any]:
-    return {"exists": os.path.exists(path)}
-
-
 def op_safe_load(session: "Session", path: str) -> dict[str, Any]:
     """``torch.load(path, weights_only=True)``: what a safe reader sees in the file.
 
@@ -77,26 +75,7 @@ def op_train(session: "Session", model: int, optimizer: int, X: torch.Tensor, Y:
     return {"loss": float(loss.detach()) if steps else None}
 
 
-def op_remove(session: "Session", path: str) -> dict[str, Any]:
-    """Delete the file ``path`` if it exists (so a check never reads a file left by an earlier case)."""
-    try:
-        os.remove(path)
-        return {"removed": True}
-    except FileNotFoundError:
-        return {"removed": False}
-    except OSError as exc:
-        return {"removed": False, "problem": str(exc)}
-
-
-def op_listdir(session: "Session", path: str = ".") -> dict[str, Any]:
-    try:
-        return {"entries": sorted(os.listdir(path))}
-    except OSError as exc:
-        return {"entries": [], "problem": str(exc)}
-
-
 FILE_OPS = {
     "plant_pickles": lambda session, base, marker: plant_pickles(session, base, marker),
-    "exists": op_exists, "safe_load": op_safe_load, "train": op_train, "listdir": op_listdir,
-    "remove": op_remove,
+    **NEUTRAL_FILE_OPS, "safe_load": op_safe_load, "train": op_train,
 }

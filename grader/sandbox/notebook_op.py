@@ -1,8 +1,9 @@
-"""The operation that reports how a notebook's run went (the worker imported it as a module).
+"""The operation that reports how a notebook's run went (the worker imported it as a module), whatever
+the framework: every track's operations (``OPS``) include :data:`NOTEBOOK_OPS`.
 
 Example:
     >>> import types
-    >>> from grader.tracks.pytorch.worker.ops import Session
+    >>> from grader.sandbox.session import Session
     >>> mod = types.SimpleNamespace(__grader_notebook_stop__={"cell": 3, "line": 1, "type": "ValueError",
     ...                                                      "message": "boom"})
     >>> op_notebook(Session(mod, None))["stopped"]["cell"]

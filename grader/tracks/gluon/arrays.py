@@ -83,7 +83,8 @@ def numpy_payload(a: Any, api: str = "numpy") -> dict[str, Any]:
         {'dtype': 'uint8', 'shape': [2], 'api': 'np', 'data': 'AAA='}
     """
     ctx = getattr(a, "ctx", None)
-    a = numpy.ascontiguousarray(a)
+    shape = numpy.shape(a)
+    a = numpy.ascontiguousarray(a).reshape(shape)  # NumPy < 1.24 makes a 0-d array (1,) here
     if a.dtype.name not in DTYPES:
         raise CodecError(f"arrays of dtype {a.dtype.name} do not cross (known: {', '.join(DTYPES)})")
     extra = {"api": api, **({"ctx": str(ctx)} if ctx else {})}

@@ -48,6 +48,7 @@ class ReferenceRunner:
         worker = pool.start(submission_root=root, limits=REFERENCE_LIMITS)
         runner = cls(worker, module)
         try:
+            runner.request("locate", on=False)  # the reference's lines never enter an answer (nor a recording)
             runner.request("import", module=module)
         except GraderFault:
             runner.close()

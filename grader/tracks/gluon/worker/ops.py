@@ -201,6 +201,25 @@ def op_call_method(session: Session, handle: int, name: str, args: list[Any] | N
     return {"value": plain(value), "type": type(value).__name__}
 
 
+def op_describe(session: Session, handle: int) -> dict[str, Any]:
+    """Where the stored object's class, ``__init__`` and ``forward`` (a HybridBlock's ``hybrid_forward``)
+    are in the submission's files, for a failure to point at: ``locations`` (``file``, ``class``,
+    ``__init__``, ``forward``); empty for the reference's (``locate`` off) and for MXNet's own blocks."""
+    obj = session.objects[handle]
+    with session.student("describe"):
+        where = session.locations(obj) if session.locate else {}
+        hybrid = getattr(type(obj), "hybrid_forward", None)
+        if session.locate and "forward" not in where and hybrid is not None:
+            where = {**where, **{("forward" if k == "class" else k): v for k, v in session.locations(hybrid).items()
+                                 if k in ("class", "file")}}
+    return {"type": type(obj).__name__, "is_block": isinstance(obj, gluon.Block), "locations": where}
+
+
+def op_counters(session: Session) -> dict[str, Any]:
+    """How many times each ``factory`` spec node was called in this session, by counter name."""
+    return {"counters": dict(session.counters)}
+
+
 def op_locate(session: Session, on: bool) -> dict[str, Any]:
     """Whether answers may name lines of the module's files (the reference's worker turns it off)."""
     session.locate = bool(on)
@@ -217,5 +236,6 @@ def op_process(session: Session) -> dict[str, Any]:
 OPS: dict[str, Callable[..., dict[str, Any]]] = {
     **NOTEBOOK_OPS, **PARAM_OPS, **AUTOGRAD_OPS, **TRACE_OPS, **FILE_OPS, **DEVICE_OPS,
     "import": op_import, "build": op_build, "value": op_value, "initialize": op_initialize, "forward": op_forward,
-    "call_method": op_call_method, "locate": op_locate, "process": op_process,
+    "call_method": op_call_method, "locate": op_locate, "process": op_process, "describe": op_describe,
+    "counters": op_counters,
 }

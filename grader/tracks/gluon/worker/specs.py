@@ -42,7 +42,7 @@ from __future__ import annotations
 import collections
 from typing import Any, Callable
 
-from grader.sandbox.specs import SpecError
+from grader.sandbox.specs import NotCallableName, SpecError
 from grader.sandbox.specs import evaluate as evaluate_plain
 
 __all__ = ["evaluate", "resolve"]
@@ -84,7 +84,48 @@ def _namedtuple(node: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> An
 KINDS = {"gluon": _gluon, "mx": _mx, "namedtuple": _namedtuple}
 
 
+def _then(node: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
+    obj = ev(node["of"])
+    for call in node["calls"]:
+        getattr(obj, str(call["name"]))(*[ev(a) for a in call["args"]],
+                                         **{k: ev(v) for k, v in call["kwargs"].items()})
+    return obj
+
+
+def _array(node: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
+    return node["value"].copy()  # decoded as the module's array kind; each evaluation gets its own
+
+
+def _check_call(node: dict[str, Any], fn: Any) -> None:
+    from mxnet import gluon
+
+    if node["fn"].get("kind") == "attr" and (isinstance(fn, gluon.Block) or not callable(fn)):
+        raise NotCallableName(node["fn"]["name"], fn, with_arguments=bool(node["args"] or node["kwargs"]))
+
+
 def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any], counters: dict[str, int]) -> Any:
     """Evaluate ``node`` against ``namespace`` (the exercise module); ``objects`` holds what earlier
-    requests built, by handle. The module's own exceptions propagate unchanged."""
-    return evaluate_plain(node, namespace=namespace, objects=objects, kinds=KINDS)
+    requests built, by handle; ``counters`` counts the calls of ``factory`` nodes by name. Besides
+    :data:`KINDS`: ``then`` (an object after calls of its methods, ``{"of", "calls": [{"name", "args",
+    "kwargs"}]}``), ``factory`` (a zero-argument callable building ``spec`` anew each call), ``shared``
+    (the same object wherever its ``name`` appears in this evaluation) and ``array`` (a copy of an
+    array the judge sent). The module's own exceptions propagate unchanged."""
+    memo: dict[str, Any] = {}
+
+    def factory(n: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
+        name = str(n.get("counter", "factory"))
+        counters.setdefault(name, 0)
+
+        def make() -> Any:
+            counters[name] = counters.get(name, 0) + 1
+            return ev(n["spec"])
+
+        return make
+
+    def shared(n: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
+        if n["name"] not in memo:
+            memo[n["name"]] = ev(n["spec"])
+        return memo[n["name"]]
+
+    kinds = {**KINDS, "then": _then, "array": _array, "factory": factory, "shared": shared}
+    return evaluate_plain(node, namespace=namespace, objects=objects, kinds=kinds, check_call=_check_call)

@@ -63,7 +63,9 @@ def _file(side: Any, case: dict[str, Any], seed: int) -> Any:
     net, X = _original(side, case, seed)
     _clone(side, case, seed, net)
     fresh = side.request("build", spec=_net_spec(case).node, seed=seed)["handle"]
-    side.request("load_parameters", handle=fresh, path="clone.params")
+    problem = side.request("load_parameters", handle=fresh, path="clone.params").get("problem")
+    if problem:
+        return f"load_parameters('clone.params') refused the file ({problem})"
     return side.request("forward", handle=fresh, inputs=[X], seed=seed)["output"]
 
 

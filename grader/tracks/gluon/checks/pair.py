@@ -60,10 +60,11 @@ def gluon_hints(err: StudentError) -> list[str]:
     return hints
 
 
-def student_call(ctx: CheckContext, op: str, *, doing: str, case: str = "", **args: Any) -> dict[str, Any]:
-    """Ask the student's worker for ``op``; a student exception becomes a :class:`Failure`."""
+def student_call(check: CheckContext, op: str, /, *, doing: str, case: str = "", **args: Any) -> dict[str, Any]:
+    """Ask the student's worker for ``op`` (its arguments may be called ``ctx``: an MXNet context); a
+    student exception becomes a :class:`Failure`."""
     try:
-        return ctx.student.request(op, **args)
+        return check.student.request(op, **args)
     except StudentError as err:
         failure = student_error_failure(err, doing=doing, case=case)
         failure.hints = tuple(dict.fromkeys([*failure.hints, *gluon_hints(err)]))

@@ -18,8 +18,8 @@ from grader.tracks.gluon.checks.draw import batch, cases, matrix, width
 from grader.tracks.gluon.checks.pair import normal
 from grader.tracks.gluon.specs import Spec, ex
 
-_sizes = cases(i=width(), f=width(), batch=batch())
-_DEFAULTS = ({"i": 20, "f": 20, "batch": 2},)
+_sizes = cases(f=width(), batch=batch())  # the input width is `features` (dense runs twice)
+_DEFAULTS = ({"f": 20, "batch": 2},)
 
 
 def _net(c: dict[str, Any]) -> Spec:
@@ -32,7 +32,7 @@ def _constant(side: Any, case: dict[str, Any], seed: int) -> Any:
 
     net = side.request("build", spec=_net(case).node, seed=seed)["handle"]
     side.request("initialize", handle=net, seed=seed)
-    side.request("forward", handle=net, inputs=[normal(numpy.random.default_rng(seed), 2, case["i"])], seed=seed)
+    side.request("forward", handle=net, inputs=[normal(numpy.random.default_rng(seed), 2, case["f"])], seed=seed)
     state = side.request("state", handle=net, values=True)
     values = state.get("values", {}).get("rand_weight")
     within = values is not None and bool(((values >= 0) & (values < 1)).all())
@@ -40,12 +40,12 @@ def _constant(side: Any, case: dict[str, Any], seed: int) -> Any:
 
 
 EXERCISE = Exercise("model_construction/fixed_hidden_mlp", "A constant parameter, a block used twice, control flow", (
-    Names(points=2, build=_net, inputs=matrix("i"), cases=_sizes, defaults=_DEFAULTS, in_order=False),
-    Forward(points=3, build=_net, inputs=matrix("i"), cases=_sizes, defaults=_DEFAULTS),
+    Names(points=2, build=_net, inputs=matrix("f"), cases=_sizes, defaults=_DEFAULTS, in_order=False),
+    Forward(points=3, build=_net, inputs=matrix("f"), cases=_sizes, defaults=_DEFAULTS),
     Scenario(id="constant", title="rand_weight is a constant (get_constant): never trained, drawn from U[0, 1)",
-             points=1, cases=cases(i=width(), f=width()), steps=_constant,
+             points=1, cases=cases(f=width()), steps=_constant,
              what="which parameters are trained (their grad_req) and the constant's values",
-             show=lambda c: f"net = FixedHiddenMLP({c['f']})\nnet.initialize()\nnet(X)  # X of shape (2, {c['i']})\n"
+             show=lambda c: f"net = FixedHiddenMLP({c['f']})\nnet.initialize()\nnet(X)  # X of shape (2, {c['f']})\n"
                             "{n: p.grad_req for n, p in net._collect_params_with_prefix().items()}",
              hints=lambda mine, theirs, c: [
                  "`self.params.get('rand_weight', ...)` makes a trainable parameter (grad_req 'write'): a fixed "

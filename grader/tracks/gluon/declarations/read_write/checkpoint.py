@@ -28,11 +28,11 @@ _OPTIMIZERS = {"sgd": {"learning_rate": 0.1, "momentum": 0.9}, "adam": {"learnin
 
 
 def _objects(side: Any, case: dict[str, Any], seed: int, optimizer: str) -> tuple[int, int]:
+    """A network (initialized, never run: its shapes wait for the first forward, so a trainer state loaded
+    before the parameters fails as it would for a student) and its trainer."""
     net = side.request("build", spec=then(nn.Sequential(), ("add", nn.Dense(case["w"], activation="relu"),
                                                              nn.Dense(1))).node, seed=seed)["handle"]
     side.request("initialize", handle=net, seed=seed)
-    rng = numpy.random.default_rng(seed)
-    side.request("forward", handle=net, inputs=[normal(rng, 4, case["w"])], seed=seed)
     trainer = gluon_name("Trainer")(handle(net).attr("collect_params")(), optimizer, _OPTIMIZERS[optimizer])
     return net, int(side.request("build", spec=trainer.node, seed=seed)["handle"])
 

@@ -279,7 +279,10 @@ def _loop(sock: socket.socket, wake_r: int, wake_w: int, workers: set[int], fold
             ready = []
         if wake_r in ready:
             os.read(wake_r, 4096)
-        _reap(sock, workers)
+        try:
+            _reap(sock, workers)
+        except OSError:  # the judge went away (a broken pipe): end quietly, the caller kills what is left
+            return
         if sock not in ready:
             continue
         try:

@@ -26,7 +26,7 @@ from grader.sandbox.client import StudentError
 from grader.tracks.gluon.specs import Spec, ex
 
 __all__ = ["Pair", "build_pair", "build_sequential", "sequential_text", "student_call", "gluon_hints", "show_inputs",
-           "show_case", "normal", "ex"]
+           "show_case", "normal", "set_values", "ex"]
 
 
 def normal(rng: numpy.random.Generator, *shape: int, scale: float = 1.0) -> numpy.ndarray:
@@ -176,3 +176,27 @@ def _align(ctx: CheckContext, pair: Pair, *, doing: str, case: str) -> None:
     if given:
         student_call(ctx, "assign", doing=doing, case=case, handle=pair.student, values=given)
     pair.placed = {r: s for r, s in placed.items() if s in given}
+
+
+def set_values(side: Any, block: int, seed: int, *, scale: float = 0.5) -> list[str]:
+    """Give every parameter of ``block`` (on one side: a worker or the reference) values drawn from
+    ``seed``, in the order the parameters are listed, so that both sides hold the same values by
+    position whatever each side's initialization drew (``mxnet.np`` and ``mxnet.nd`` draw
+    differently). Parameters without values yet are skipped; returns the names set.
+
+    Example (in a scenario's steps)::
+
+        set_values(side, net, seed)
+    """
+    state = side.request("state", handle=block)
+    initialized = state.get("initialized", {})
+    rng = numpy.random.default_rng(seed)
+    values = {}
+    for name in state["names"]:
+        shape = [int(d) for d in state["shapes"][name]]
+        drawn = normal(rng, *shape, scale=scale)
+        if initialized.get(name, True) and 0 not in shape:
+            values[name] = drawn
+    if values:
+        side.request("assign", handle=block, values=values)
+    return list(values)

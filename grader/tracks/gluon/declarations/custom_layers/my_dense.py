@@ -13,7 +13,7 @@ import numpy
 from grader.catalog import Exercise
 from grader.tracks.gluon.checks import Forward, Gradients, Mistake, Names, Scenario
 from grader.tracks.gluon.checks.draw import batch, cases, matrix, width
-from grader.tracks.gluon.checks.pair import normal
+from grader.tracks.gluon.checks.pair import normal, set_values
 from grader.tracks.gluon.specs import Spec, ex
 
 _sizes = cases(i=width(), u=width(), batch=batch())
@@ -30,6 +30,8 @@ def _on_second_context(side: Any, case: dict[str, Any], seed: int) -> Any:
     layer = side.request("build", spec=_layer(case).node, seed=seed)["handle"]
     side.request("initialize", handle=layer, seed=seed)
     X = normal(numpy.random.default_rng(seed), case["batch"], case["i"])
+    side.request("forward", handle=layer, inputs=[X], seed=seed)
+    set_values(side, layer, seed)  # the same values on both sides, by position
     answer = side.request("forward_on", handle=layer, inputs=[X], ctx="cpu(1)", param_ctx=["cpu(1)", "cpu(2)"],
                           seed=seed)
     return {"output": answer["output"], "output context": answer["output_ctx"]}

@@ -19,7 +19,7 @@ import numpy
 from grader.catalog import Exercise
 from grader.tracks.gluon.checks import Scenario
 from grader.tracks.gluon.checks.draw import cases, width
-from grader.tracks.gluon.checks.pair import normal
+from grader.tracks.gluon.checks.pair import normal, set_values
 from grader.tracks.gluon.specs import ex, gluon_name, handle, nn, then
 
 _steps = cases(k=width(1, 3), m=width(1, 3), w=width(2, 6), epoch=width(0, 9))
@@ -46,6 +46,8 @@ def _resume(optimizer: str) -> Any:
     def steps(side: Any, case: dict[str, Any], seed: int) -> Any:
         X, Y = _data(case, seed)
         net, trainer = _objects(side, case, seed, optimizer)
+        side.request("forward", handle=net, inputs=[X], seed=seed)  # shapes settled: the values can be set
+        set_values(side, net, seed)  # the same starting point on both sides, whatever the array API drew
         side.request("train", net=net, trainer=trainer, X=X, Y=Y, steps=case["k"])
         side.request("value", spec=ex.save_checkpoint("ckpt", handle(net), handle(trainer), case["epoch"]).node)
         fresh, fresh_trainer = _objects(side, case, seed + 7, optimizer)  # other initial values: the file must win

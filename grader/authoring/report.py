@@ -105,4 +105,6 @@ def _summary(report: SelftestReport, console: Console) -> None:
     for audit in report.audits:
         for problem in audit.problems:
             console.print(f"  {escape(audit.exercise.id)}: {escape(problem)}")
-    console.print(f"Reproduce with `grade selftest … --seed {report.seed}`.")
+    track = report.audits[0].exercise.track if report.audits else "pytorch"
+    flag = "" if track == "pytorch" else f" --track {track}"
+    console.print(f"Reproduce with `grade selftest … --seed {report.seed}{flag}`.")

@@ -222,7 +222,8 @@ class ExerciseAudit:
         if self.solution_failures:
             out.append(f"the solution does not score full: {', '.join(c.check for c in self.solution_failures)}")
         if not self.stub_present:
-            out.append(f"no stub: exercises/{self.exercise.path} is missing")
+            out.append(f"no stub: {'gluon/' if self.exercise.track == 'gluon' else ''}exercises/{self.exercise.path} "
+                       "is missing")
         elif self.stub_points:
             out.append(f"the stub scores {self.stub.score:g}/{self.stub.max_score:g}: "
                        f"{', '.join(c.check for c in self.stub_points)}")

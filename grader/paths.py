@@ -52,10 +52,14 @@ def default_solutions(track: str = "pytorch") -> Path:
 
 def default_submission(track: str = "pytorch") -> Path:
     """``./exercises`` when the current folder has one, else the project's stubs of ``track``; in the
-    project's own folder, ``./exercises`` is the PyTorch stubs, so another track takes its own."""
+    project's own folder, ``./exercises`` is the PyTorch stubs, so another track takes its own (a
+    student release has only its own track's, in ``exercises/``)."""
     here = (Path.cwd() / "exercises").resolve()
-    others = {track_stubs(name) for name in _known() if name != track}
-    return here if here.is_dir() and here not in others else track_stubs(track)
+    own = track_stubs(track)
+    if here.is_dir() and (here == own or not own.is_dir()
+                          or here not in {track_stubs(name) for name in _known() if name != track}):
+        return here
+    return own if own.is_dir() or not here.is_dir() else here
 
 
 def _known() -> tuple[str, ...]:

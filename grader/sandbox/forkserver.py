@@ -367,5 +367,8 @@ def _reap(sock: socket.socket, workers: set[int]) -> None:
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]), sys.argv[2].split(","))
+    try:
+        _serve(int(sys.argv[1]), sys.argv[2].split(","))
+    except (BrokenPipeError, ConnectionError):  # the judge went away (a usage error, Ctrl-C): nothing to say
+        pass
     os._exit(0)  # cleaned up above; the framework's interpreter teardown would keep the judge waiting

@@ -42,15 +42,15 @@ def safe_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def grades_csv(records: Sequence[StudentRecord], exercise_ids: Sequence[str]) -> str:
-    """The gradebook as CSV text (see the module docstring)."""
+def grades_csv(records: Sequence[StudentRecord], exercise_ids: Sequence[str], track: str = "pytorch") -> str:
+    """The gradebook as CSV text (see the module docstring); its last column says the track graded."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["student", "total", *exercise_ids, "status"])
+    writer.writerow(["student", "total", *exercise_ids, "status", "track"])
     for r in records:
         scores = {e.exercise: e.score for e in r.exercises}
         writer.writerow([safe_cell(r.student), fmt_points(r.score),
-                         *(fmt_points(scores.get(ex, 0.0)) for ex in exercise_ids), r.status])
+                         *(fmt_points(scores.get(ex, 0.0)) for ex in exercise_ids), r.status, track])
     return buf.getvalue()
 
 

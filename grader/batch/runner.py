@@ -189,7 +189,7 @@ def _write_class_files(result: BatchResult, store: OutputStore, settings: BatchS
             "target": settings.target, "track": settings.track, "executor": result.executor, "generated_at": generated}
     batch = {**meta, "started_at": started, "duration": result.duration,
              "limits": settings.key_limits(), "ignored": list(result.ignored)}
-    store.write_text("grades.csv", grades_csv(result.records, [e["id"] for e in exercises]))
+    store.write_text("grades.csv", grades_csv(result.records, [e["id"] for e in exercises], settings.track))
     summary = summary_dict(result.records, stats, batch=batch, exercises=exercises, fresh=set(result.fresh),
                            similarity=similarity)
     store.write_text("summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")

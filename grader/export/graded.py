@@ -44,6 +44,7 @@ class GradedClass:
     students: tuple[GradedStudent, ...]
     seed: Any = None
     grader_version: str = ""
+    track: str = "pytorch"
 
     @property
     def max_score(self) -> float:
@@ -66,4 +67,5 @@ def read_graded(folder: Path) -> GradedClass:
         raise ExportError(f"{path} not found: GRADED must be the --out folder of a finished grade batch") from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ExportError(f"{path} cannot be read as a batch summary ({type(exc).__name__}: {exc})") from None
-    return GradedClass(folder, exercises, students, data.get("seed"), str(data.get("grader_version", "")))
+    return GradedClass(folder, exercises, students, data.get("seed"), str(data.get("grader_version", "")),
+                       str(data.get("track", "pytorch")))

@@ -134,7 +134,7 @@ def _feedback(student: GradedStudent | None, graded: GradedClass, feedback_url: 
     percent = 100 * student.score / student.max_score if student.max_score else 0.0
     return (f"{fmt_points(student.score)}/{fmt_points(student.max_score)} points ({percent:.1f}%), "
             f"full marks on {full} of {len(graded.exercises)} exercises; seed {graded.seed}, "
-            f"grader {graded.grader_version}")
+            f"grader {graded.grader_version}" + ("" if graded.track == "pytorch" else f", track {graded.track}"))
 
 
 def export_moodle(graded: GradedClass, match: RosterMatch | None, *, assignment: str, identity: str = "email",

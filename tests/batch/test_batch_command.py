@@ -75,7 +75,7 @@ def test_gradebook_and_summary(clean_run: CleanRun) -> None:
     out, _ = clean_run
     rows = list(csv.DictReader(io.StringIO((out / "grades.csv").read_text())))
     assert [r["student"] for r in rows] == list(STUDENTS)
-    assert list(rows[0]) == ["student", "total", TARGET, "status"]
+    assert list(rows[0]) == ["student", "total", TARGET, "status", "track"]
     by = {r["student"]: r for r in rows}
     assert by["ann"]["total"] == by["ann"][TARGET] == "6"
     assert {s for s, r in by.items() if r["status"] == "refused"} == set(REFUSED)

@@ -61,9 +61,11 @@ def test_stats_separate_faults_and_refusals_from_failures() -> None:
 def test_grades_csv_imports_as_a_gradebook_and_defuses_formulas() -> None:
     records = [_record("=HYPERLINK(\"x\")", {"fwd": "passed"}), _record("bob", {"fwd": "failed"})]
     rows = list(csv.reader(io.StringIO(grades_csv(records, ["t/e", "t/missing"]))))
-    assert rows[0] == ["student", "total", "t/e", "t/missing", "status"]
-    assert rows[1] == ["'=HYPERLINK(\"x\")", "1", "1", "0", "graded"]
-    assert rows[2] == ["bob", "0", "0", "0", "graded"]
+    assert rows[0] == ["student", "total", "t/e", "t/missing", "status", "track"]
+    assert rows[1] == ["'=HYPERLINK(\"x\")", "1", "1", "0", "graded", "pytorch"]
+    assert rows[2] == ["bob", "0", "0", "0", "graded", "pytorch"]
+    gluon = list(csv.reader(io.StringIO(grades_csv(records, ["t/e"], "gluon"))))
+    assert [row[-1] for row in gluon] == ["track", "gluon", "gluon"]
 
 
 def test_summary_lists_faults_apart_from_refusals() -> None:

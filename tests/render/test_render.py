@@ -199,7 +199,7 @@ def test_gradescope_fields_and_statuses() -> None:
     assert "424242" in d["output"] and "\n" not in d["output"]
     assert d["extra_data"] == {
         "seed": 424242, "grader_version": "0.1.0",
-        "protections": ["seccomp", "no-network"], "submission": "submissions/alice",
+        "protections": ["seccomp", "no-network"], "submission": "submissions/alice", "track": "pytorch",
     }
     assert len(d["tests"]) == len(run.checks)
     expected = {"passed": "passed", "failed": "failed", "error": "failed", "skipped": "failed"}

@@ -2,7 +2,8 @@
 
 ``grades.csv`` has one row per student: ``student``, ``total`` (points),
 one column per exercise (points; the header is the exercise id), and
-``status`` (``graded``, ``refused`` or ``fault``). It imports into a
+``status`` (``graded``, ``refused`` or ``fault``), then ``track`` (the framework
+graded: ``pytorch`` or ``gluon``). It imports into a
 spreadsheet gradebook as is; a cell that a spreadsheet would read as a
 formula (starting with ``=``, ``+``, ``-``, ``@``) gets a leading ``'``.
 
@@ -11,8 +12,8 @@ Example:
     >>> r = StudentRecord("=ann", "k", "graded", 3.0, 4.0,
     ...                   exercises=(ExerciseSummary("t/a", "A", 3.0, 4.0, "failed"),))
     >>> print(grades_csv([r], ["t/a"]), end="")
-    student,total,t/a,status
-    '=ann,3,3,graded
+    student,total,t/a,status,track
+    '=ann,3,3,graded,pytorch
 """
 from __future__ import annotations
 

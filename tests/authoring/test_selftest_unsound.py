@@ -81,7 +81,7 @@ def test_a_check_that_passes_everything_is_untested_and_pays_the_stub(pool, tmp_
 
 
 def test_a_missing_stub_and_missing_mutants_are_reported(pool, tmp_path, monkeypatch):
-    monkeypatch.setattr("grader.authoring.selftest.mutants_of", lambda exercise_id: ())  # none declared
+    monkeypatch.setattr("grader.authoring.selftest.mutants_of", lambda exercise_id, track="pytorch": ())  # none declared
     stubs = tmp_path / "stubs"
     stubs.mkdir()
     report = run_selftest((find(MLP),), seed=1, options=GradeOptions(examples_scale=0.3), pool=pool,

@@ -28,8 +28,8 @@ class _Recorder:
     def __init__(self, recording: Recording) -> None:
         self.recording = recording
 
-    def runner(self, exercise):
-        return RecordingReference(References(ROOT / "solutions").runner(exercise), self.recording)
+    def runner(self, exercise, pool=None):
+        return RecordingReference(References(ROOT / "solutions").runner(exercise, pool), self.recording)
 
 
 def _live() -> ReferenceRunner:

@@ -109,3 +109,24 @@ def test_a_new_exercise_is_listed_and_passes_selftest_at_once(tmp_path):
     assert again.returncode == 2 and "already in the catalog" in again.stderr
     again = _grade(root, "new", "demo_topic/demo_block", "--root", str(tmp_path / "elsewhere"))
     assert again.returncode == 2
+
+
+def test_a_new_gluon_exercise_is_listed_and_passes_selftest_at_once(tmp_path):
+    from tests.tracks.gluon.gluon_env import managed_env
+
+    managed_env()  # skips without the managed Gluon environment (unless it is required)
+    root = _project_copy(tmp_path)
+    made = _grade(root, "new", "demo_topic/demo_block", "--title", "Demo block", "--track", "gluon")
+    assert made.returncode == 0, made.stdout + made.stderr
+    written = ("gluon/exercises/demo_topic/demo_block.py", "gluon/solutions/demo_topic/demo_block.py",
+               "grader/tracks/gluon/declarations/demo_topic/demo_block.py")
+    for rel in written:
+        assert (root / rel).is_file(), rel
+    assert "--track gluon" in made.stdout
+    listed = _grade(root, "list", "--track", "gluon")
+    assert "demo_topic/demo_block" in listed.stdout
+    assert "demo_topic" not in _grade(root, "list").stdout  # not in the PyTorch catalog
+    tested = _grade(root, "selftest", "demo_topic/demo_block", "--track", "gluon", "--seed", "1")
+    out = " ".join(tested.stdout.split())
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "Sound:" in out and "fixed_input_width" in out and "missing_relu" in out and "untested" not in out

@@ -123,3 +123,15 @@ def test_select_defaults_to_pytorch():
     assert select("model_construction/mlp")[0].track == "pytorch"
     assert select("model_construction/mlp", "gluon")[0].track == "gluon"
     assert json.dumps(select("model_construction/mlp", "gluon")[0].id)
+
+
+def test_without_network_a_gluon_command_names_the_setup_command(tmp_path):
+    env = {**__import__("os").environ, "GRADE_GLUON_ENV": str(tmp_path / "env"), "PIP_NO_INDEX": "1",
+           "PIP_FIND_LINKS": ""}
+    proc = subprocess.run([sys.executable, "-m", "grader.cli", "exercise", "model_construction/mlp", "--track",
+                           "gluon", "--submission", str(project_root() / "gluon" / "solutions")],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "[gluon] creating the Gluon environment" in proc.stderr  # progress shown
+    assert f"Run `grade setup gluon --env {tmp_path / 'env'}`" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout

@@ -4,6 +4,7 @@ MXNet needed)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -126,7 +127,7 @@ def test_select_defaults_to_pytorch():
 
 
 def test_without_network_a_gluon_command_names_the_setup_command(tmp_path):
-    env = {**__import__("os").environ, "GRADE_GLUON_ENV": str(tmp_path / "env"), "PIP_NO_INDEX": "1",
+    env = {**os.environ, "GRADE_GLUON_ENV": str(tmp_path / "env"), "PIP_NO_INDEX": "1",
            "PIP_FIND_LINKS": ""}
     proc = subprocess.run([sys.executable, "-m", "grader.cli", "exercise", "model_construction/mlp", "--track",
                            "gluon", "--submission", str(project_root() / "gluon" / "solutions")],

@@ -65,7 +65,7 @@ class CheckResult:
     location: Location | None = None
     failing_case: str = ""
     duration: float = 0.0
-    #: a picture of the failure for the HTML report (grader.tracks.pytorch.checks.figures); not in results.json
+    #: a picture of the failure for the HTML report (grader.checks.figures); not in results.json
     figure: dict | None = field(default=None, compare=False)
 
     @property

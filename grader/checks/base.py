@@ -35,7 +35,7 @@ class Failure(Exception):
     """A check failed: what was compared, how it differs, where to look, and hints.
 
     ``figure`` is an optional picture of the failure as plain JSON-able data
-    (:mod:`grader.tracks.pytorch.checks.figures`), drawn by the HTML report only.
+    (:mod:`grader.checks.figures`), drawn by the HTML report only.
     """
 
     def __init__(self, feedback: str, *, hints: tuple[str, ...] | list[str] = (),

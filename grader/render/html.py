@@ -3,7 +3,7 @@
 The page has inline CSS only (no CDN, fonts or scripts), so it works offline.
 Every check carries ``data-check="<exercise> :: <check>"`` and
 ``data-status="<status value>"``. A failure with a figure
-(:mod:`grader.tracks.pytorch.checks.figures`) gets it drawn as inline SVG (``svg.figure``, macros
+(:mod:`grader.checks.figures`) gets it drawn as inline SVG (``svg.figure``, macros
 in ``templates/figures.html.j2``).
 
 Example:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from grader.checks.base import CheckContext, Failure, GraderFault, StudentError
 from grader.tracks.pytorch.checks.diverge import Divergence, first_divergence, module_names
 from grader.checks.explore import explore_check
-from grader.tracks.pytorch.checks.figures import difference_figure
+from grader.checks.figures import difference_figure
 from grader.tracks.pytorch.checks.pair import build_pair, describe_inputs, forward_location, inputs_changed_failure, student_call
 from grader.tracks.pytorch.compare import Tolerance, compare
 from grader.tracks.pytorch.worker.specs import Spec

@@ -34,7 +34,7 @@ import torch
 
 from grader.checks.base import CheckContext, Failure, StudentError, derive_seed, student_error_failure
 from grader.checks.distribution import ALPHA, Law, Normal, Report, Uniform, fit
-from grader.tracks.pytorch.checks.figures import init_figure
+from grader.checks.figures import init_figure
 from grader.tracks.pytorch.checks.networks import show
 from grader.tracks.pytorch.worker.specs import Spec, handle
 

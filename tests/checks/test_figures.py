@@ -1,4 +1,4 @@
-"""Unit tests of the figure builders (grader.tracks.pytorch.checks.figures) and of how a figure travels:
+"""Unit tests of the figure builders (grader.checks.figures) and of how a figure travels:
 Failure → CheckResult → HTML (inline SVG), never into results.json."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import torch
 
 from grader.checks.base import Failure
 from grader.checks.distribution import Normal, Outcome, Uniform, Zero, fit
-from grader.tracks.pytorch.checks.figures import (
+from grader.checks.figures import (
     block_max,
     difference_figure,
     histogram_figure,

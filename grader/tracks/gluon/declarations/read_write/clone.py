@@ -2,7 +2,8 @@
 
 The clone must give the same outputs, share no storage with the original (changing the
 original afterwards leaves the clone alone), and leave a parameter file at ``path`` that
-``load_parameters`` reads into a fresh network.
+``load_parameters`` reads into a fresh network: MXNet's ``nd.load`` reads it, in a worker that never
+ran the student's code, and finds the parameters under their structural names (``0.weight``).
 
 Example:
     >>> [c.id for c in EXERCISE.checks]
@@ -71,16 +72,18 @@ def _independent(side: Any, case: dict[str, Any], seed: int) -> Any:
 
 
 def _file(side: Any, case: dict[str, Any], seed: int) -> Any:
+    """What MXNet's ``nd.load`` reads from the file, in a worker that never ran the student's code: the
+    parameters by structural name (what ``load_parameters`` puts into a fresh network)."""
     net, X = _original(side, case, seed)
     _clone(side, case, seed, net)
-    fresh = side.request("build", spec=_net_spec(case).node, seed=seed)["handle"]
-    problem = side.request("load_parameters", handle=fresh, path="clone.params").get("problem")
+    read = side.request("safe_load", path="clone.params")
+    problem = read.get("problem")
     if problem and "No such file" in problem:
         return Refused(f"{_CLONE_CALL} left no file at 'clone.params' (MXNet: \"{mxnet_problem(problem)}\").")
     if problem:
-        return Refused(f"`fresh.load_parameters('clone.params')` refused the file {_CLONE_CALL} wrote (MXNet: "
+        return Refused(f"nd.load cannot read the file {_CLONE_CALL} wrote at 'clone.params' (MXNet: "
                        f"\"{mxnet_problem(problem)}\").")
-    return side.request("forward", handle=fresh, inputs=[X], seed=seed)["output"]
+    return read["value"]
 
 
 _GLOBAL_NAMES = ("`collect_params().save` writes global names (`dense0_weight`), which a network built later by "
@@ -114,9 +117,10 @@ EXERCISE = Exercise("read_write/clone", "Cloning a network through its parameter
              hints=lambda mine, theirs, c: ["A clone built from the file has arrays of its own; returning `net` "
                                             "itself (or sharing its `params`) ties the two together: return the "
                                             "model `make()` built, after `load_parameters(path)`."]),
-    Scenario(id="file", title="the file at path loads into a fresh network (load_parameters)", points=1, cases=_sizes,
-             steps=_file, defaults=_DEFAULTS, what="a fresh network's output after load_parameters('clone.params')",
-             show=lambda c: _shown(c, "fresh = make()\nfresh.load_parameters('clone.params')\nfresh(X)"),
+    Scenario(id="file", title="the file at path holds the parameters by structural name (what load_parameters reads)",
+             points=1, cases=_sizes, steps=_file, defaults=_DEFAULTS,
+             what="the parameters nd.load reads from 'clone.params'",
+             show=lambda c: _shown(c, "nd.load('clone.params')  # {'0.weight': ..., '0.bias': ..., '1.weight': ...}"),
              error_hints=_error_hints,
              hints=lambda mine, theirs, c: ["Write the parameters to `path` itself with `net.save_parameters(path)` "
                                             "(structural names), not `export` or `collect_params().save` (global "
@@ -140,7 +144,7 @@ MUTANTS = (
            edits=[(_SAVE, "    net.save_parameters(path + '.tmp')\n"),
                   (_LOAD, "    model.load_parameters(path + '.tmp')\n")],
            fails={"file": ["`clone(net, make, 'clone.params')` left no file at 'clone.params'",
-                           "No such file or directory", "fresh.load_parameters('clone.params')"]},
+                           "No such file or directory", "nd.load('clone.params')"]},
            passes=["same_outputs", "independent"]),
     Mutant("deepcopy", "`clone` is a `copy.deepcopy(net)`: no parameter file is written.",
            edits=[("import os\n", "import copy\nimport os\n"),

@@ -155,6 +155,9 @@ def known_error_hints(err: StudentError) -> list[str]:
     if "mat1 and mat2 shapes cannot be multiplied" in msg:
         hints.append("A layer received an input whose width does not match its `in_features`: check the "
                      "sizes you pass to each `nn.Linear`, and the order in which the layers are applied.")
+    if err.type == "MemoryError" or "Failed to allocate" in msg or "can't allocate memory" in msg:
+        hints.append("Your code asked for more memory than a worker may use (the grader limits it): look for an "
+                     "array far larger than the exercise needs.")
     return hints
 
 

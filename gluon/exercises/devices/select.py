@@ -4,7 +4,8 @@ Write ``try_gpu`` and ``try_all_gpus``. Check them with
 ``grade exercise devices/select --track gluon``. The grader simulates GPUs by
 changing the count that ``mx.context.num_gpus()`` returns (also
 ``npx.num_gpus()`` and ``mx.util.get_gpu_count()``): read the count from one
-of these, do not try to allocate memory on a GPU.
+of these at each call (not once when the module is imported), and do not try
+to allocate memory on a GPU.
 """
 import mxnet as mx
 

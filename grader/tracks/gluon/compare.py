@@ -29,6 +29,7 @@ from typing import Any
 import numpy
 
 from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
+from grader.tracks.gluon.arrays import Context
 
 __all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
 
@@ -61,9 +62,11 @@ def describe_value(value: Any) -> str:
     """A short description of a value's type and structure, for messages.
 
     Example:
-        >>> describe_value(numpy.zeros((2, 1), "float32")), describe_value(3)
-        ('array of shape (2, 1) and dtype float32', 'int 3')
+        >>> describe_value(numpy.zeros((2, 1), "float32")), describe_value(3), describe_value(Context("gpu", 1))
+        ('array of shape (2, 1) and dtype float32', 'int 3', 'the context gpu(1)')
     """
+    if isinstance(value, Context):
+        return f"the context {value}"
     if isinstance(value, numpy.ndarray):
         return f"array of shape {tuple(value.shape)} and dtype {value.dtype.name}"
     if isinstance(value, Opaque):

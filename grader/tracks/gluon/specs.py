@@ -26,7 +26,8 @@ from typing import Any
 from grader.sandbox.spec_builder import Namespace, lift
 from grader.sandbox.spec_builder import Spec as BaseSpec
 
-__all__ = ["Spec", "ex", "nn", "mx", "handle", "context", "then", "factory", "shared", "array", "gluon_name"]
+__all__ = ["Spec", "ex", "nn", "mx", "handle", "context", "then", "factory", "shared", "array", "gluon_name",
+           "namedtuple"]
 
 
 class _Dotted(Namespace):
@@ -53,6 +54,8 @@ class Spec(BaseSpec):
         "factory": lambda node, text: f"lambda: {text(node['spec'])}",
         "shared": lambda node, text: str(node["name"]),
         "array": lambda node, text: str(node.get("name") or f"<array {tuple(getattr(node['value'], 'shape', ()))}>"),
+        "namedtuple": lambda node, text: f"{node['type']}(" + ", ".join(
+            f"{f}={text(i)}" for f, i in zip(node["fields"], node["items"])) + ")",
     }
 
 
@@ -133,3 +136,16 @@ def gluon_name(name: str) -> Spec:
         gluon.Trainer(<object 1>.collect_params(), 'sgd')
     """
     return Spec({"kind": "gluon", "name": name, "text": f"gluon.{name}"})
+
+
+def namedtuple(type_name: str, fields: list[str], *items: Any) -> Spec:
+    """An instance of a namedtuple class the worker makes on the spot (``collections.namedtuple(type_name,
+    fields)``), holding ``items``: what a function that must keep a batch's container type receives.
+
+    Example:
+        >>> namedtuple("Batch", ["X", "y"], array(None, "X"), 7)
+        Batch(X=X, y=7)
+    """
+    if len(items) != len(fields):
+        raise ValueError(f"namedtuple {type_name}: {len(fields)} field(s), {len(items)} item(s)")
+    return Spec({"kind": "namedtuple", "type": type_name, "fields": list(fields), "items": [lift(i) for i in items]})

@@ -26,7 +26,8 @@ and, from the ``ops_*`` modules: ``state``, ``assign`` (:mod:`~.ops_params`); ``
 Importing it registers the MXNet codecs and starts MXNet's engine once with stderr silenced (so its
 "start using engine" line is not reported as the student's output). It refuses to load unless MXNet
 runs its NaiveEngine with one OpenMP thread and the process is still single-threaded: the worker
-confines itself per thread (Landlock, seccomp) after the fork, so no thread may exist before.
+confines itself per thread (Landlock, seccomp) after the fork, so no thread may exist before. It
+also takes back the fatal signals libmxnet's own handler catches (a segfault is then reported as one).
 
 Example (in the Gluon environment):
     >>> import types
@@ -47,6 +48,7 @@ import contextlib
 import importlib
 import importlib.util
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -101,6 +103,18 @@ def _start_engine() -> None:
 
 
 _start_engine()
+
+
+def _default_fault_signals() -> None:
+    """Give the fatal signals back their default action. libmxnet installs a SIGSEGV handler of its own
+    when it loads, which prints "Segmentation fault: 11" and exits with status 255: the judge would
+    then report a segfault of the student's code as a plain exit (``sys.exit`` or ``os._exit``?). With
+    the default action the worker's faulthandler dumps the stack and the process dies by the signal."""
+    for sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+_default_fault_signals()
 
 
 def cuda_present() -> bool:

@@ -16,8 +16,10 @@ import numpy
 from hypothesis import strategies as st
 
 from grader.catalog import Exercise
+from grader.mutants import Mutant
 from grader.tracks.gluon.checks import Scenario
 from grader.tracks.gluon.checks.draw import cases, width
+from grader.tracks.gluon.checks.scenario import Refused, mxnet_problem
 from grader.tracks.gluon.specs import array, ex
 
 _DTYPES = ("float32", "float64", "int32", "uint8")
@@ -47,15 +49,50 @@ def _obj(case: dict[str, Any], seed: int) -> Any:
     return {f"w{i}": a for i, a in enumerate(arrays)}
 
 
+_SAVE_CALL = "`save(obj, 'saved.bin')`"
+
+
+def _unreadable(problem: str) -> Refused:
+    """Why ``nd.load`` refused the file, in the student's terms."""
+    why = mxnet_problem(problem)
+    if "No such file" in problem:
+        return Refused(f"{_SAVE_CALL} wrote no file at 'saved.bin' (nd.load: {why}).")
+    if "Invalid NDArray file format" in problem:
+        return Refused(f"nd.load cannot read the file {_SAVE_CALL} wrote: it is not MXNet's format (MXNet: \"{why}\"). "
+                       "A file written with pickle, numpy.save or as text is not what nd.save writes.")
+    return Refused(f"nd.load cannot read the file {_SAVE_CALL} wrote (MXNet: \"{why}\").")
+
+
 def _file(side: Any, case: dict[str, Any], seed: int) -> Any:
-    side.request("value", spec=ex.save(_obj(case, seed), "saved.bin").node, seed=seed)
+    side.request("value", spec=ex.save(_obj(case, seed), "saved.bin").node, seed=seed, doing=_SAVE_CALL)
     read = side.request("safe_load", path="saved.bin")  # MXNet's loader, in a worker without student code
-    return read["value"] if not read.get("problem") else f"a file nd.load cannot read ({read['problem']})"
+    return _unreadable(read["problem"]) if read.get("problem") else read["value"]
 
 
 def _round_trip(side: Any, case: dict[str, Any], seed: int) -> Any:
-    side.request("value", spec=ex.save(_obj(case, seed), "saved.bin").node, seed=seed)
-    return side.request("value", spec=ex.load("saved.bin").node, seed=seed)["value"]
+    side.request("value", spec=ex.save(_obj(case, seed), "saved.bin").node, seed=seed, doing=_SAVE_CALL)
+    return side.request("value", spec=ex.load("saved.bin").node, seed=seed, doing="`load('saved.bin')`")["value"]
+
+
+_DICT_HINT = ("A dict must come back as a dict with its keys: give the dict itself to `nd.save` (MXNet's format keeps "
+              "the names); `list(obj.values())` loses them.")
+
+
+def _file_hints(mine: Any, theirs: Any, case: dict[str, Any]) -> list[str]:
+    if isinstance(theirs, dict) and isinstance(mine, list):
+        return [_DICT_HINT]
+    return ["Write the file with `nd.save(path, obj)` (or `npx.save`): the path comes first, then the array, list or "
+            "dict, as it is."]
+
+
+def _round_trip_hints(mine: Any, theirs: Any, case: dict[str, Any]) -> list[str]:
+    if isinstance(theirs, dict) and not isinstance(mine, dict):
+        return [_DICT_HINT]
+    if isinstance(theirs, list) and not isinstance(mine, list):
+        return ["`load` must return what `nd.load` returns: a list for an array or a list (a single array comes "
+                "back as `[x]`). Read the file with `nd.load(path)` and return the result as it is, without "
+                "unpacking it or taking an item."]
+    return []
 
 
 def _shown(case: dict[str, Any], call: str) -> str:
@@ -70,12 +107,46 @@ EXERCISE = Exercise("read_write/tensor_io", "Saving and loading arrays (nd.save 
     Scenario(id="file_format", title="save writes MXNet's format: nd.load reads back the arrays, dtypes and shapes",
              points=3, cases=_objects, steps=_file, defaults=_DEFAULTS, what="what nd.load reads from your file",
              show=lambda c: _shown(c, "nd.load('saved.bin')"),
-             hints=lambda mine, theirs, c: ["Write the file with `nd.save(path, obj)` (or `npx.save`): the path "
-                                            "comes first, then the array, list or dict."]),
+             hints=_file_hints),
     Scenario(id="round_trip", title="load returns what nd.load returns (a list for an array or a list, a dict for a "
                                     "dict)", points=2, cases=_objects, steps=_round_trip, defaults=_DEFAULTS,
              what="what load('saved.bin') returned", show=lambda c: _shown(c, "load('saved.bin')"),
-             hints=lambda mine, theirs, c: ["`nd.load` returns a list for a single array (`[x]`): return it as "
-                                            "it is, without unpacking."]
-             if c["kind"] == "array" and not isinstance(mine, list) else []),
+             hints=_round_trip_hints),
 ))
+
+_IMPORT = "from mxnet import nd\n"
+_SAVE = "    nd.save(os.fspath(path), obj)"
+_LOAD = "    return nd.load(os.fspath(path))"
+
+MUTANTS = (
+    Mutant("pickle", "Saves and loads with pickle, not MXNet's format.",
+           edits=[(_IMPORT, "import pickle\n\n" + _IMPORT),
+                  (_SAVE, "    with open(path, 'wb') as f:\n        pickle.dump(obj, f)"),
+                  (_LOAD, "    with open(path, 'rb') as f:\n        return pickle.load(f)")],
+           fails={"file_format": ["nd.load cannot read the file `save(obj, 'saved.bin')` wrote: it is not MXNet's "
+                                  "format",
+                                  "Invalid NDArray file format", "pickle", "`nd.save(path, obj)`"],
+                  "round_trip": ["expected a list, got array", "Read the file with `nd.load(path)`"]}),
+    Mutant("pickle_like_nd_load", "Pickles what nd.load would return (a single array as `[x]`): load agrees, "
+           "but the file is not MXNet's format.",
+           edits=[(_IMPORT, "import pickle\n\n" + _IMPORT),
+                  (_SAVE, "    with open(path, 'wb') as f:\n"
+                          "        pickle.dump(obj if isinstance(obj, (list, dict)) else [obj], f)"),
+                  (_LOAD, "    with open(path, 'rb') as f:\n        return pickle.load(f)")],
+           fails={"file_format": ["it is not MXNet's format", "Invalid NDArray file format", "nd.load('saved.bin')"]},
+           passes=["round_trip"]),
+    Mutant("unwraps_single", "`load` unwraps a single array: `x` instead of `[x]`.",
+           edits=[(_LOAD, "    loaded = nd.load(os.fspath(path))\n"
+                          "    return loaded[0] if len(loaded) == 1 else loaded")],
+           fails={"round_trip": ["expected a list, got array", "a single array comes back as `[x]`",
+                                 "load('saved.bin')"]},
+           passes=["file_format"]),
+    Mutant("first_item", "`load` returns the first item of what nd.load read.",
+           edits=[(_LOAD, _LOAD + "[0]")],
+           fails={"round_trip": ["expected a list, got array", "without unpacking it or taking an item"]},
+           passes=["file_format"]),
+    Mutant("dict_as_list", "`save` writes a dict's values as a list: the names are lost.",
+           edits=[(_SAVE, "    nd.save(os.fspath(path), list(obj.values()) if isinstance(obj, dict) else obj)")],
+           fails={"file_format": ["expected a dict, got list", "`list(obj.values())` loses them"],
+                  "round_trip": ["expected a dict, got list", "A dict must come back as a dict"]}),
+)

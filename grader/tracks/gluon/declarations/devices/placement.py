@@ -87,7 +87,13 @@ def _positions_context(ctx: CheckContext, case: dict[str, Any], seed: int) -> No
     student_call(ctx, "initialize", doing="`AddPositions()`", case=shown, handle=built["handle"], seed=seed)
     answer = student_call(ctx, "forward_on", doing="`AddPositions()`", case=shown, handle=built["handle"],
                           inputs=[X], ctx=SECOND)
-    wrong = [c for c in answer.get("created", []) if c.get("ctx") != SECOND]
+    made = [c for c in answer.get("created", []) if c.get("in_submission")]  # MXNet's own arrays aside
+    wrong = [c for c in made if c.get("ctx") != SECOND]
+    if not made:
+        raise Failure("Your forward created no array (no `arange`): the positions 0, 1, …, X.shape[-1] - 1 must be "
+                      "made at each call, on X's context, so there is nothing here to judge.", case=shown,
+                      hints=("`X + nd.arange(X.shape[-1], ctx=X.context, dtype=X.dtype)` (`np.arange(..., "
+                             "ctx=X.ctx, dtype=X.dtype)` with mxnet.np).",))
     if answer.get("output_ctx") != SECOND:
         raise Failure(f"The output is on {answer.get('output_ctx')}; X was on {SECOND}.", case=shown,
                       hints=("Create what you add on X's context: `nd.arange(X.shape[-1], ctx=X.context)`.",))

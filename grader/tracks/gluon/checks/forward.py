@@ -72,16 +72,24 @@ class Forward:
             out = student_call(ctx, "forward", doing=f"`{spec}`", case=shown, handle=pair.student, inputs=args,
                                seed=seed)["output"]
             expected = ctx.reference.request("forward", handle=pair.reference, inputs=args, seed=seed)["output"]
-            if ctx.recording:  # a replay needs the known mistakes' outputs of every case
-                for mistake in self.mistakes:
-                    _mistake_output(ctx, mistake, pair.reference, args)
+            # the same reference requests in the same order live, recording and replaying (a recorded answer
+            # is found by the request and the history of its object): every mistake's output, every case
+            wrong = [_mistake_output(ctx, mistake, pair.reference, args) for mistake in self.mistakes]
             diff = compare(out, expected, tol=self.tol)
+            if diff is None and not ctx.recording:
+                return
+            ref_trace = _reference_trace(ctx, pair, args)  # recorded for every case: a replay shows it too
             if diff is None:
                 return
-            hints = [m.hint for m in self.mistakes if _matches(ctx, m, pair.reference, args, out, self.tol)]
-            same = " (same parameters)" if pair.placed else ""
+            hints = [m.hint for m, w in zip(self.mistakes, wrong)
+                     if w is not None and compare(out, w, tol=self.tol) is None]
+            if out is None:
+                hints.append("Your forward returned None: its `return` is missing (or it returns nothing on this "
+                             "path).")
+            same = "" if not pair.placed else " (same parameters)" if not (pair.reshaped or pair.unmatched) else \
+                " (the same parameters where yours match the reference's)"
             text = f"Compared the output of {call} with the reference's{same}.\n{diff}"
-            where = _divergence(ctx, pair, args)
+            where = _divergence(ctx, pair, args, ref_trace)
             if where:
                 text += f"\n\nWhere it diverges: {where}"
             note = pair.alignment_note()
@@ -93,16 +101,20 @@ class Forward:
 
 
 def _mistake_output(ctx: CheckContext, mistake: Mistake, handle: int, args: list[Any]) -> Any:
-    return ctx.reference.request("derive", handle=handle, code=mistake.code, inputs=args).get("value")
-
-
-def _matches(ctx: CheckContext, mistake: Mistake, handle: int, args: list[Any], actual: Any,
-             tol: Tolerance | None) -> bool:
+    """What the known mistake gives on the reference's block; None where it does not apply (or a replay
+    lacks it: no hint rather than a wrong one)."""
     try:
-        wrong = _mistake_output(ctx, mistake, handle, args)
-    except GraderFault:  # a replay without this value: no hint rather than a wrong one
-        return False
-    return wrong is not None and compare(actual, wrong, tol=tol) is None
+        return ctx.reference.request("derive", handle=handle, code=mistake.code, inputs=args).get("value")
+    except GraderFault:
+        return None
+
+
+def _reference_trace(ctx: CheckContext, pair: Any, args: list[Any]) -> Any:
+    """The reference's child calls on ``args`` (see :func:`_divergence`); None when unavailable."""
+    try:
+        return ctx.reference.request("trace", handle=pair.reference, inputs=args)["calls"]
+    except GraderFault:
+        return None
 
 
 def _forward_line(ctx: CheckContext, handle: int, spec: Spec, case: str) -> dict[str, Any] | None:
@@ -114,12 +126,12 @@ def _forward_line(ctx: CheckContext, handle: int, spec: Spec, case: str) -> dict
     return {"file": loc["file"], "line": loc.get("forward", loc.get("class", 0))} if loc.get("file") else None
 
 
-def _divergence(ctx: CheckContext, pair: Any, args: list[Any]) -> str:
-    """The first child block whose output differs from the reference's (by structural name), or ''."""
+def _divergence(ctx: CheckContext, pair: Any, args: list[Any], ref: Any) -> str:
+    """The first child block whose output differs from the reference's (by structural name), or ''; ``ref``
+    is the reference's trace."""
     try:
-        ref = ctx.reference.request("trace", handle=pair.reference, inputs=args)["calls"]
         mine = ctx.student.request("trace", handle=pair.student, inputs=args)["calls"]
-    except Exception:  # noqa: BLE001 - a replay without traces, a forward that raises the second time
+    except Exception:  # noqa: BLE001 - a forward that raises the second time
         return ""
     if not isinstance(mine, list) or not isinstance(ref, list):
         return ""

@@ -3,7 +3,8 @@
 Both blocks get the same parameters; each runs ``out = net(X)`` under ``autograd.record()`` and
 ``out.backward(head)`` with the same drawn head gradient. A parameter shared by several blocks
 is listed once, and its gradient is the sum over its uses (MXNet adds them), as the
-reference's is.
+reference's is. When the student's output already differs from the reference's (the forward
+check's failure), only whether a gradient reaches every parameter counts, as in the PyTorch track.
 
 Example declaration::
 
@@ -58,33 +59,19 @@ class Gradients:
             pair = build_pair(ctx, spec, seed=seed, inputs=args, case=pair_case)
             ref_out = ctx.reference.request("forward", handle=pair.reference, inputs=args, seed=seed)["output"]
             if not isinstance(ref_out, numpy.ndarray):
-                raise TypeError(f"the reference's output is a {type(ref_out).__name__}; a gradient check needs an array")
+                raise TypeError(f"the reference's output is a {type(ref_out).__name__}; a gradient check needs "
+                                "an array")
             head = normal(rng, *ref_out.shape)
             shown = pair_case.replace("out.backward(head)", f"head = <standard-normal array of shape {head.shape}>\n"
                                                               "out.backward(head)")
             mine = student_call(ctx, "backward", doing=f"`{spec}`", case=shown, handle=pair.student, inputs=args,
                                 head=head, seed=seed)
             theirs = ctx.reference.request("backward", handle=pair.reference, inputs=args, head=head, seed=seed)
-            problems, hints = [], []
-            for ref_name, student_name in pair.placed.items():
-                expected = theirs["grads"].get(ref_name)
-                if expected is None:
-                    continue
-                got = mine["grads"].get(student_name)
-                if got is None:
-                    problems.append(f"{student_name}: no gradient (its grad_req is 'null', or it never took part)")
-                    continue
-                diff = compare(got, expected, tol=self.tol, path=student_name)
-                if diff is None:
-                    continue
-                if not numpy.any(got) and numpy.any(expected):
-                    problems.append(f"{student_name}: the gradient is all zeros; the reference's is not. No gradient "
-                                    "reached it.")
-                    hints.append("A gradient that never arrives: the computation left autograd's record (`.asnumpy()` "
-                                 "and back, `.detach()`, a new array built from the values), or the parameter was read "
-                                 "outside `autograd.record()`.")
-                else:
-                    problems.append(diff)
+            if mine.get("head_mismatch"):  # an output of another shape (the forward check's failure): only
+                own = normal(rng, *mine["head_mismatch"][0])  # whether gradients reach, with a head of its shape
+                mine = student_call(ctx, "backward", doing=f"`{spec}`", case=shown, handle=pair.student, inputs=args,
+                                    head=own, seed=seed)
+            problems, hints = _compare_grads(mine, theirs, pair.placed, self.tol)
             if problems:
                 note = pair.alignment_note()
                 raise Failure("Compared every parameter's gradient after one backward with the same head gradient "
@@ -92,3 +79,51 @@ class Gradients:
                               hints=hints, case=shown)
 
         explore_check(self, ctx, examine)
+
+
+_LEFT_RECORD = ("No gradient arrived where the reference's does, though the outputs agree: either the computation "
+                "left autograd's record (`.asnumpy()` and back, `.detach()`, a new array built from the values, a "
+                "parameter read outside `autograd.record()`), or your forward has a step the reference lacks whose "
+                "derivative is 0 at this input (a ReLU on a value that is already 0 or less).")
+
+
+def _compare_grads(mine: dict[str, Any], theirs: dict[str, Any], placed: dict[str, str],
+                   tol: Tolerance) -> tuple[list[str], list[str]]:
+    """What is wrong with the student's gradients, and hints. When the student's output already differs
+    from the reference's (the forward check reports that), only whether the gradients reach every
+    parameter counts: different values, or zeros from ReLUs a different output left dead, follow from it.
+
+    Example:
+        >>> ones, zeros = numpy.ones((1, 2), numpy.float32), numpy.zeros((1, 2), numpy.float32)
+        >>> theirs = {"output": ones, "grads": {"w": ones}, "connected": True}
+        >>> _compare_grads({"output": ones, "grads": {"w": zeros}, "connected": True}, theirs, {"w": "w"},
+        ...                Tolerance())[0]
+        ["w: the gradient is all zeros; the reference's is not. No gradient reached it."]
+        >>> _compare_grads({"output": 2 * ones, "grads": {"w": zeros}, "connected": True}, theirs, {"w": "w"},
+        ...                Tolerance())
+        ([], [])
+    """
+    if not mine.get("connected", True):
+        return [f"Your forward returned a {type(mine.get('output')).__name__}, not an MXNet array: there is nothing "
+                "to backpropagate through."], []
+    same_forward = not mine.get("head_mismatch") and compare(mine.get("output"), theirs.get("output")) is None
+    problems: list[str] = []
+    hints: list[str] = []
+    for ref_name, student_name in placed.items():
+        expected = theirs["grads"].get(ref_name)
+        if expected is None:
+            continue
+        got = mine["grads"].get(student_name)
+        if got is None:
+            problems.append(f"{student_name}: no gradient (its grad_req is 'null', or it never took part)")
+            continue
+        diff = compare(got, expected, tol=tol, path=student_name) if same_forward else None
+        if diff is None:
+            continue
+        if not numpy.any(got) and numpy.any(expected):
+            problems.append(f"{student_name}: the gradient is all zeros; the reference's is not. No gradient "
+                            "reached it.")
+            hints.append(_LEFT_RECORD)
+        else:
+            problems.append(diff)
+    return problems, list(dict.fromkeys(hints))

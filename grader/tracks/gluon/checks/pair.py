@@ -34,9 +34,18 @@ def normal(rng: numpy.random.Generator, *shape: int, scale: float = 1.0) -> nump
     return (rng.standard_normal(shape) * scale).astype(numpy.float32)
 
 
+#: words of the framework-neutral hints (grader.checks.base) that speak of PyTorch: never shown here
+_PYTORCH_WORDS = ("pytorch", "nn.module", "torch (", "nn.linear", "'cuda'")
+
+
 def gluon_hints(err: StudentError) -> list[str]:
     """Hints for exceptions that match Gluon's known mistakes."""
     msg, hints = err.message, []
+    frames = err.frames
+    if err.type == "NotImplementedError" and not (frames and frames[-1].get("in_submission")):
+        hints.append("Gluon raised NotImplementedError: your block has no method spelled exactly `forward`, so "
+                     "nn.Block's own ran. An nn.Block runs `forward(self, X)`; `hybrid_forward(self, F, X)` is "
+                     "run only by an nn.HybridBlock.")
     if "has not been initialized" in msg:
         hints.append("A parameter was never initialized. Either `initialize()` was not called on the block that "
                      "holds it, or the block is not a registered child: blocks kept in a plain Python list or dict "
@@ -45,7 +54,13 @@ def gluon_hints(err: StudentError) -> list[str]:
     if "has no attribute" in msg and any(k in msg for k in ("'_children'", "'_reg_params'", "'_scope'", "'_prefix'")):
         hints.append("Call `super().__init__(**kwargs)` first thing in your `__init__`: nn.Block must set itself up "
                      "before you assign blocks and parameters to attributes.")
-    if "Shape inconsistent" in msg or "shape inconsistent" in msg.lower() or "Incompatible" in msg \
+    if "'function' object has no attribute" in msg:
+        hints.append("A function is kept where a block belongs: a block factory added without calling it "
+                     "(`net.add(make_block)` instead of `net.add(make_block())`) is one way.")
+    if "concat.cc" in msg:
+        hints.append("Concatenated arrays must have the same size on every axis but the one they are joined on: "
+                     "check the axis you concatenate on (`dim=` in `nd.concat`, `axis=` in `np.concatenate`).")
+    elif "Shape inconsistent" in msg or "shape inconsistent" in msg.lower() or "Incompatible" in msg \
             or "inferred shape" in msg:
         hints.append("A layer received an input whose width does not match its weight: leave the input width to "
                      "deferred initialization (`nn.Dense(units)`, no `in_units`) unless the exercise gives it, and "
@@ -67,7 +82,8 @@ def student_call(check: CheckContext, op: str, /, *, doing: str, case: str = "",
         return check.student.request(op, **args)
     except StudentError as err:
         failure = student_error_failure(err, doing=doing, case=case)
-        failure.hints = tuple(dict.fromkeys([*failure.hints, *gluon_hints(err)]))
+        neutral = [h for h in failure.hints if not any(w in h.lower() for w in _PYTORCH_WORDS)]
+        failure.hints = tuple(dict.fromkeys([*neutral, *gluon_hints(err)]))
         raise failure from None
 
 
@@ -123,24 +139,45 @@ class Pair:
     reference: int
     placed: dict[str, str] = field(default_factory=dict)  # reference name -> student name
     by_position: bool = False
+    #: reference name -> (its shape, the shape of the student's parameter of that name): values not copied
+    reshaped: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)  # the reference's parameters yours has no counterpart for
+    extra: list[str] = field(default_factory=list)  # the student's parameters the reference's values did not reach
 
     def alignment_note(self) -> str:
-        """Says how the reference's values went in when it was not by name.
+        """Says how the reference's values went in when it was not by name, and which could not go in.
 
         Example:
             >>> Pair(None, 1, 2, placed={"0.weight": "layers0.weight"}, by_position=True).alignment_note()
             'Parameters matched by position, not by name: 0.weight → layers0.weight.'
+            >>> Pair(None, 1, 2, placed={"b": "b"}, reshaped={"w": ((4, 3), (5, 3))}).alignment_note()[:88]
+            'Not copied, being of another shape in yours: w (4, 3) in the reference, (5, 3) in yours.'
         """
-        if not self.by_position:
-            return ""
-        pairs = ", ".join(f"{r} → {s}" for r, s in list(self.placed.items())[:6] if r != s)
-        return f"Parameters matched by position, not by name: {pairs}." if pairs else ""
+        notes = []
+        if self.by_position:
+            pairs = ", ".join(f"{r} → {s}" for r, s in list(self.placed.items())[:6] if r != s)
+            if pairs:
+                notes.append(f"Parameters matched by position, not by name: {pairs}.")
+        if self.reshaped:
+            shapes = "; ".join(f"{n} {want} in the reference, {got} in yours"
+                               for n, (want, got) in list(self.reshaped.items())[:4])
+            notes.append(f"Not copied, being of another shape in yours: {shapes}. Those keep your own initial "
+                         "values, so your output is not expected to match: the names check shows the shapes.")
+        if self.unmatched:
+            notes.append(f"Not copied, having no counterpart in yours: {', '.join(self.unmatched[:6])} (the names "
+                         "check lists the names).")
+        if self.extra:
+            notes.append(f"Yours has parameters the reference's values did not reach: {', '.join(self.extra[:6])}; "
+                         "they keep your own initial values.")
+        return "\n".join(notes)
 
 
 def build_pair(ctx: CheckContext, spec: Spec, *, seed: int, inputs: list[Any] | None, case: str,
                align: bool = True) -> Pair:
     """Build ``spec`` on both sides, ``initialize()`` both, run one forward on ``inputs`` (deferred shapes
-    are settled there), and copy the reference's parameter values into the student's block: by
+    are settled there), and with ``align`` give the reference's parameters values drawn from ``seed``
+    (:func:`set_values`: biases too, where an initializer's zero biases would hide a missing bias or let
+    two different ReLU networks agree on an output of 0) and copy them into the student's block: by
     structural name, else by position when the shapes agree."""
     doing = f"`{spec}`"
     built = student_call(ctx, "build", doing=doing, case=case, spec=spec.node, seed=seed)
@@ -154,6 +191,7 @@ def build_pair(ctx: CheckContext, spec: Spec, *, seed: int, inputs: list[Any] | 
         student_call(ctx, "forward", doing=doing, case=case, handle=pair.student, inputs=inputs, seed=seed)
         ctx.reference.request("forward", handle=pair.reference, inputs=inputs, seed=seed)
     if align:
+        set_values(ctx.reference, pair.reference, seed)
         _align(ctx, pair, doing=doing, case=case)
     return pair
 
@@ -176,6 +214,10 @@ def _align(ctx: CheckContext, pair: Pair, *, doing: str, case: str) -> None:
     if given:
         student_call(ctx, "assign", doing=doing, case=case, handle=pair.student, values=given)
     pair.placed = {r: s for r, s in placed.items() if s in given}
+    pair.reshaped = {r: (tuple(reference["shapes"][r]), tuple(mine["shapes"][s])) for r, s in placed.items()
+                     if s not in given and s in mine["shapes"]}
+    pair.unmatched = [r for r in ref_names if r not in placed and r in values]
+    pair.extra = [s for s in my_names if s not in placed.values()]
 
 
 def set_values(side: Any, block: int, seed: int, *, scale: float = 0.5) -> list[str]:

@@ -173,6 +173,7 @@ def _grade_exercise(exercise: Exercise, submission: Path, *, seed: int, options:
             worker.request("import", module=exercise.module)
         except StudentError as err:
             failure = student_error_failure(err, doing="")
+            failure.hints = get_track(exercise.track).hints_for(err, failure.hints)
             message = f"Your module {graded.path} could not be imported: {err.type}: {err.message}"
             results = tuple(_failed(exercise, c, failure, submission, feedback=message) for c in checks)
             return _noted(ExerciseResult(exercise.id, exercise.title, results, message=message,

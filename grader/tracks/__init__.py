@@ -46,7 +46,9 @@ class Track:
     (they register the array codec and judge-side operations). ``declarations`` is the package
     holding the exercise declarations; ``references`` is ``module:Class``, the reference runtime:
     ``Class(module, root)`` answers the workers' requests on a reference solution module;
-    ``label`` is what reports call the track (default: its name).
+    ``label`` is what reports call the track (default: its name). ``error_hints`` is
+    ``module:function``, ``function(err, hints) -> hints``: the hints a student's exception gets in
+    this track, from the shared ones (where the engine itself reports it: an exception at import).
     ``stubs`` and ``solutions`` name the folders of the students' stubs and of the reference
     solutions. ``python`` is the interpreter the fork server (and so every worker) runs; without
     it, ``interpreter`` names a ``module:function`` that returns one (a track whose framework
@@ -77,6 +79,7 @@ class Track:
     solutions: str = "solutions"
     python: str | None = None
     interpreter: str = ""
+    error_hints: str = ""
 
     @property
     def title(self) -> str:
@@ -107,6 +110,18 @@ class Track:
         """
         module, _, name = self.references.partition(":")
         return getattr(importlib.import_module(module), name)
+
+    def hints_for(self, err: Any, hints: tuple[str, ...]) -> tuple[str, ...]:
+        """The hints of a student's exception ``err`` in this track (``error_hints``; else ``hints`` as they are).
+
+        Example:
+            >>> get_track().hints_for(None, ("a hint",))
+            ('a hint',)
+        """
+        if not self.error_hints:
+            return tuple(hints)
+        module, _, name = self.error_hints.partition(":")
+        return tuple(getattr(importlib.import_module(module), name)(err, hints))
 
     def load(self) -> None:
         """Import the judge-side modules of the track (each registers what it brings, once)."""

@@ -34,4 +34,5 @@ TRACK = Track(
     stubs="gluon/exercises",
     solutions="gluon/solutions",
     interpreter="grader.tracks.gluon.env:interpreter",
+    error_hints="grader.tracks.gluon.checks.pair:track_hints",
 )

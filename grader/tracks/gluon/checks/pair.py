@@ -25,7 +25,7 @@ from grader.checks.base import CheckContext, Failure, student_error_failure
 from grader.sandbox.client import StudentError
 from grader.tracks.gluon.specs import Spec, ex
 
-__all__ = ["Pair", "build_pair", "build_sequential", "sequential_text", "student_call", "gluon_hints", "show_inputs",
+__all__ = ["Pair", "build_pair", "build_sequential", "sequential_text", "student_call", "gluon_hints", "track_hints", "show_inputs",
            "show_case", "normal", "set_values", "ex"]
 
 
@@ -82,9 +82,16 @@ def student_call(check: CheckContext, op: str, /, *, doing: str, case: str = "",
         return check.student.request(op, **args)
     except StudentError as err:
         failure = student_error_failure(err, doing=doing, case=case)
-        neutral = [h for h in failure.hints if not any(w in h.lower() for w in _PYTORCH_WORDS)]
-        failure.hints = tuple(dict.fromkeys([*neutral, *gluon_hints(err)]))
+        failure.hints = track_hints(err, failure.hints)
         raise failure from None
+
+
+def track_hints(err: StudentError, hints: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The hints of a student's exception for a Gluon submission: the shared ones that do not speak of
+    PyTorch, then Gluon's known mistakes (the track's ``error_hints``: the engine uses it too, for an
+    exception at import)."""
+    neutral = [h for h in hints if not any(w in h.lower() for w in _PYTORCH_WORDS)]
+    return tuple(dict.fromkeys([*neutral, *gluon_hints(err)]))
 
 
 def show_inputs(arrays: list[Any], names: tuple[str, ...] = ("X",)) -> str:

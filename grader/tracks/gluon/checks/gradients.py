@@ -109,6 +109,13 @@ def _compare_grads(mine: dict[str, Any], theirs: dict[str, Any], placed: dict[st
     same_forward = not mine.get("head_mismatch") and compare(mine.get("output"), theirs.get("output")) is None
     problems: list[str] = []
     hints: list[str] = []
+    trained = sorted(name for name, grad in theirs["grads"].items() if grad is not None)
+    if trained and not any(ref in trained for ref in placed):  # nothing to compare is no pass
+        return [f"None of the reference's trained parameters ({', '.join(trained[:4])}{', …' if len(trained) > 4 else ''}) "
+                "has a counterpart in your block (by name, or by position with the same shape), so no gradient "
+                "of yours can be compared with the reference's."], \
+            ["The names check says which parameters your block registers: a block's parameters must be registered "
+             "(attributes, `register_child`, `self.params.get`) for autograd to give them gradients."]
     for ref_name, student_name in placed.items():
         expected = theirs["grads"].get(ref_name)
         if expected is None:

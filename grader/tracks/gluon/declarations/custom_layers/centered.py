@@ -107,8 +107,9 @@ MUTANTS = (
            passes=["no_parameters", "input_gradient"]),
     Mutant("last_axis_mean", "Subtracts the mean over the last axis.",
            edits=[(_FORWARD, "return X - X.mean(axis=-1, keepdims=True)")],
-           fails={"forward": ["over the last axis (`axis=-1`)", "the mean of all entries"]},
-           passes=["no_parameters", "input_gradient"], absent={"forward": ["all zeros"]}),
+           # the shrunk case may have a last axis of length 1, where the all-zeros hint is the true one
+           fails={"forward": ["the mean of all entries"]},
+           passes=["no_parameters", "input_gradient"]),
     Mutant("sum_over_batch", "Subtracts the sum divided by the batch size.",
            edits=[(_FORWARD, "return X - X.sum() / X.shape[0]")],
            fails={"forward": ["the sum divided by the batch size"]},

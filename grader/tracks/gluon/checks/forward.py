@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from grader.checks.base import CheckContext, Failure, GraderFault
 from grader.checks.explore import explore_check
+from grader.checks.figures import difference_figure
 from grader.tracks.gluon.checks.pair import build_pair, show_case, student_call
 from grader.tracks.gluon.compare import Tolerance, compare
 from grader.tracks.gluon.specs import Spec
@@ -95,7 +96,8 @@ class Forward:
             note = pair.alignment_note()
             if note:
                 text += f"\n\n{note}"
-            raise Failure(text, hints=hints, location=_forward_line(ctx, pair.student, spec, shown), case=shown)
+            raise Failure(text, hints=hints, location=_forward_line(ctx, pair.student, spec, shown), case=shown,
+                          figure=difference_figure(expected, out))
 
         explore_check(self, ctx, examine)
 
@@ -136,6 +138,8 @@ def _divergence(ctx: CheckContext, pair: Any, args: list[Any], ref: Any) -> str:
     if not isinstance(mine, list) or not isinstance(ref, list):
         return ""
     mine, ref = _own_calls(mine), _own_calls(ref)
+    if not mine and not ref:  # a block without child blocks: no step to point at
+        return ""
     for i, (m, r) in enumerate(zip(mine, ref)):
         if not (isinstance(m, dict) and isinstance(r, dict)):
             return ""

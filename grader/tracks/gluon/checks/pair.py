@@ -60,11 +60,10 @@ def gluon_hints(err: StudentError) -> list[str]:
     if "concat.cc" in msg:
         hints.append("Concatenated arrays must have the same size on every axis but the one they are joined on: "
                      "check the axis you concatenate on (`dim=` in `nd.concat`, `axis=` in `np.concatenate`).")
-    elif "Shape inconsistent" in msg or "shape inconsistent" in msg.lower() or "Incompatible" in msg \
-            or "inferred shape" in msg:
-        hints.append("A layer received an input whose width does not match its weight: leave the input width to "
-                     "deferred initialization (`nn.Dense(units)`, no `in_units`) unless the exercise gives it, and "
-                     "check the order in which the blocks are applied.")
+    elif "shape inconsistent" in msg.lower() or "inferred shape" in msg or ("Incompatible" in msg and "shape" in msg):
+        hints.append("A layer received an input whose width does not match its weight: the input width fixed where "
+                     "deferred initialization is asked for (`nn.Dense(units)`, no `in_units`), the blocks applied in "
+                     "another order, or one block used at two different input widths.")
     if "ModuleNotFoundError" in err.type and "'d2l'" in msg:
         hints.append("The `d2l` package is not available while grading, and an exercise file must stand on its own: "
                      "write what you used from `d2l` in your file, importing only mxnet (and your sibling exercise "

@@ -108,8 +108,8 @@ def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any], c
     requests built, by handle; ``counters`` counts the calls of ``factory`` nodes by name. Besides
     :data:`KINDS`: ``then`` (an object after calls of its methods, ``{"of", "calls": [{"name", "args",
     "kwargs"}]}``), ``factory`` (a zero-argument callable building ``spec`` anew each call), ``shared``
-    (the same object wherever its ``name`` appears in this evaluation) and ``array`` (a copy of an
-    array the judge sent). The module's own exceptions propagate unchanged."""
+    (the same object wherever its ``name`` appears in this evaluation), ``array`` (a copy of an
+    array the judge sent), ``index`` and ``slice`` (``net[0]``, ``net[1:]``). The module's own exceptions propagate unchanged."""
     memo: dict[str, Any] = {}
 
     def factory(n: dict[str, Any], ev: Callable[[dict[str, Any]], Any]) -> Any:
@@ -127,5 +127,6 @@ def evaluate(node: dict[str, Any], *, namespace: Any, objects: dict[int, Any], c
             memo[n["name"]] = ev(n["spec"])
         return memo[n["name"]]
 
-    kinds = {**KINDS, "then": _then, "array": _array, "factory": factory, "shared": shared}
+    kinds = {**KINDS, "then": _then, "array": _array, "factory": factory, "shared": shared,
+             "index": lambda n, ev: ev(n["of"])[n["key"]], "slice": lambda n, ev: ev(n["of"])[n["start"]:n["stop"]]}
     return evaluate_plain(node, namespace=namespace, objects=objects, kinds=kinds, check_call=_check_call)

@@ -70,7 +70,7 @@ MUTANTS = (
            edits=[(_HIDDEN, "self.hidden = nn.Dense(hidden, activation='relu', in_units=20)")],
            fails={"names": ["Compared the parameter shapes as built, before the first forward",
                             "Shape of hidden.weight: expected (1, 0), got (1, 20)", "do not give `in_units`"],
-                  "forward": ["Shape inconsistent", "leave the input width to deferred initialization"],
+                  "forward": ["Shape inconsistent", "the input width fixed where deferred initialization is asked for"],
                   "gradients": ["Shape inconsistent"]}),
     Mutant("layers_in_plain_list", "The two layers kept in a plain Python list: Gluon registers neither.",
            edits=[(f"{_HIDDEN}\n        {_OUTPUT}",

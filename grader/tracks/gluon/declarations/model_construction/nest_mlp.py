@@ -51,7 +51,7 @@ _ADD = "net.add(NestMLP(), nn.Dense(20), FixedHiddenMLP())"
 _INNER_HINT = "without the ReLU of `net`'s second layer"
 _DENSE_HINT = "without the ReLU of `dense`"
 _UNINITIALIZED = ["has not been initialized", "blocks kept in a plain Python list or dict are invisible"]
-_MISFIT = ["Shape inconsistent", "check the order in which the blocks are applied"]
+_MISFIT = ["Shape inconsistent", "the blocks applied in another order"]
 
 MUTANTS = (
     Mutant("inner_no_relu", "`net`'s second layer has no ReLU.",

@@ -72,6 +72,12 @@ def needs(confinement: Confinement) -> Callable[..., None]:
 Attack = Callable[..., Outcome]
 
 
+def _snapshot(*roots: Path) -> dict[str, tuple[int, int, str]]:
+    """The watched files, bytecode caches aside (the grader's own fork server, not the confined worker, may
+    write them the first time it imports the worker's modules from a fresh checkout)."""
+    return {path: digest for path, digest in snapshot(*roots).items() if "__pycache__" not in path}
+
+
 @pytest.fixture
 def attack(pool: WorkerPool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Attack]:
     """``attack({"model_construction/parallel.py": source}, exercises=(PAR, MLP), timeout=...)``; in a
@@ -92,13 +98,13 @@ def attack(pool: WorkerPool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         watched = (sub, judge_cwd, ROOT / "gluon/solutions", ROOT / "reports", ROOT / "results.json",
                    ROOT / "grader/tracks/gluon/worker", mxnet_package() / "__init__.py",
                    Path("/tmp/results.json"), Path("/tmp/report.html"))
-        before = snapshot(*watched)
+        before = _snapshot(*watched)
         monkeypatch.chdir(judge_cwd)
         chosen = tuple(e for name in exercises for e in Catalog("gluon").select(name))
         t0 = time.monotonic()
         result = grade(sub, chosen, seed=0, pool=pool, options=GradeOptions(limits=Limits(timeout=timeout)))
         seconds = time.monotonic() - t0
-        assert snapshot(*watched) == before, "a file outside the scratch directory changed"
+        assert _snapshot(*watched) == before, "a file outside the scratch directory changed"
         assert marked_files(marker, Path("/tmp"), judge_cwd, ROOT, mxnet_package(), tmp_path) == []
         assert survivors(marker) == [], "a process the submission started is still alive"
         assert seconds < len(chosen) * (timeout + 5), f"grading took {seconds:.1f} s"

@@ -37,7 +37,9 @@ from typing import Any, Iterator
 import numpy
 from mxnet import gluon
 
-__all__ = ["structural_params", "named_blocks", "children", "shape", "has_data", "deferred", "contexts",
+from grader.tracks.gluon.worker.inputs import reseed
+
+__all__ = ["structural_params", "named_blocks", "children", "shape", "has_data", "deferred", "reseed_for", "contexts",
            "value_of", "grad_of", "plain_containers", "MAX_ITEMS"]
 
 #: how many items of a plain container are looked at
@@ -146,3 +148,13 @@ def plain_containers(block: Any) -> list[dict[str, Any]]:
                             "unregistered": sum(id(item) not in registered for item in held),
                             "container": type(value).__name__, "block_type": type(owner).__name__})
     return out
+
+
+def reseed_for(obj: Any, seed: int | None) -> None:
+    """Before calling ``obj`` (a forward): seed MXNet's and NumPy's generators with ``seed`` only when the call
+    draws values the grader relies on, a deferred initialization still pending (its values are drawn at
+    this first forward). MXNet's seed costs about 1 ms, more than a small forward, and nothing else of a
+    forward draws from it for the grader: a random layer in a student's forward draws from generators
+    whose state follows from the worker's requests, which the judge sends in one order for a seed."""
+    if seed is not None and isinstance(obj, gluon.Block) and any(deferred(p) for _, p in structural_params(obj)):
+        reseed(seed)

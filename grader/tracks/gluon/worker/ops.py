@@ -61,6 +61,7 @@ from grader.sandbox import session as session_core
 from grader.sandbox.notebook_op import NOTEBOOK_OPS
 from grader.sandbox.session import StudentCodeError
 from grader.tracks.gluon.worker.arrays import as_context, plain
+from grader.tracks.gluon.worker.blocks import reseed_for
 from grader.tracks.gluon.worker.inputs import place, reseed, settle
 from grader.tracks.gluon.worker.ops_autograd import AUTOGRAD_OPS
 from grader.tracks.gluon.worker.ops_devices import DEVICE_OPS
@@ -188,7 +189,7 @@ def op_forward(session: Session, handle: int, inputs: list[Any], seed: int | Non
                ctx: Any = None) -> dict[str, Any]:
     """``block(*inputs)`` (inputs copied to ``ctx`` first when given): an array, a tuple or list of
     arrays, or a Python number."""
-    reseed(seed)
+    reseed_for(session.objects[handle], seed)
     args = place(list(inputs), ctx)
     with session.student("forward"):
         output = session.objects[handle](*args)

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from mxnet import autograd
 
 from grader.tracks.gluon.worker.arrays import is_array, plain
-from grader.tracks.gluon.worker.blocks import grad_of, has_data, structural_params
-from grader.tracks.gluon.worker.inputs import reseed, settle
+from grader.tracks.gluon.worker.blocks import grad_of, has_data, reseed_for, structural_params
+from grader.tracks.gluon.worker.inputs import settle
 
 if TYPE_CHECKING:
     from grader.sandbox.session import Session
@@ -51,7 +51,7 @@ def op_backward(session: "Session", handle: int, inputs: list[Any], head: Any = 
                 input_grads: bool = False) -> dict[str, Any]:
     """One recorded forward and backward (see the module's docstring)."""
     block = session.objects[handle]
-    reseed(seed)
+    reseed_for(block, seed)
     args = list(inputs)
     with session.student("backward"):
         params = structural_params(block)

@@ -50,9 +50,9 @@ import mxnet.context
 import mxnet.util
 
 from grader.tracks.gluon.worker.arrays import as_context, context_name, is_array, plain
-from grader.tracks.gluon.worker.blocks import contexts, structural_params
+from grader.tracks.gluon.worker.blocks import contexts, reseed_for, structural_params
 from grader.tracks.gluon.worker.frames import caller_frame, in_submission
-from grader.tracks.gluon.worker.inputs import first_array, place, reseed, settle
+from grader.tracks.gluon.worker.inputs import first_array, place, settle
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -86,9 +86,16 @@ def _bound_names(targets: dict[int, Any], modules: list[Any]) -> Iterator[tuple[
 
 
 def _mxnet_and_submission(root: "Path | None") -> list[Any]:
+    """MXNet's modules and the submission's (a file under ``root``: resolved only when its path, as Python
+    found it, lies there, so that the hundreds of other modules cost a string comparison each)."""
+    prefix = str(root) if root is not None else None
     out = []
     for name, module in list(sys.modules.items()):
-        if name == "mxnet" or name.startswith("mxnet.") or in_submission(getattr(module, "__file__", None) or "", root):
+        if name == "mxnet" or name.startswith("mxnet."):
+            out.append(module)
+            continue
+        path = getattr(module, "__file__", None) or ""
+        if prefix and path.startswith(prefix) and in_submission(path, root):
             out.append(module)
     return out
 
@@ -194,7 +201,7 @@ def op_forward_on(session: "Session", handle: int, inputs: list[Any], ctx: Any, 
     """The block called on ``ctx``, its array creations recorded (see the module's docstring)."""
     block = session.objects[handle]
     target = as_context(ctx)
-    reseed(seed)
+    reseed_for(block, seed)
     args = place(list(inputs), target)
     if move:
         targets = [as_context(c) for c in (param_ctx if isinstance(param_ctx, (list, tuple)) else [param_ctx or target])]

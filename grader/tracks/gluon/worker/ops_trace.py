@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import mxnet
 
 from grader.tracks.gluon.worker.arrays import plain
-from grader.tracks.gluon.worker.blocks import named_blocks
+from grader.tracks.gluon.worker.blocks import named_blocks, reseed_for
 from grader.tracks.gluon.worker.frames import innermost_submission_frame
 from grader.tracks.gluon.worker.inputs import first_array, reseed, settle
 
@@ -56,7 +56,7 @@ def _symbolic(value: Any) -> bool:
 def op_trace(session: "Session", handle: int, inputs: list[Any], seed: int | None = None) -> dict[str, Any]:
     """A forward with hooks on every descendant block (see the module's docstring)."""
     block = session.objects[handle]
-    reseed(seed)
+    reseed_for(block, seed)
     calls: list[dict[str, Any]] = []
     root = session.root if session.locate else None
 

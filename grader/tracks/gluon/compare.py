@@ -23,26 +23,15 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy
 
+from grader.checks.compare_values import Arrays, Tolerance, compare_values, where
 from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
 from grader.tracks.gluon.arrays import Context
 
 __all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    """``|actual - expected| <= atol + rtol * |expected|`` element-wise."""
-
-    rtol: float = 1.3e-6
-    atol: float = 1e-5
-
-    def __str__(self) -> str:
-        return f"atol={self.atol:g}, rtol={self.rtol:g}"
 
 
 _DEFAULTS = {"float16": Tolerance(1e-3, 1e-3), "float32": Tolerance(1.3e-6, 1e-5), "float64": Tolerance(1e-7, 1e-7)}
@@ -78,68 +67,31 @@ def describe_value(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:200]
 
 
-def _where(path: str) -> str:
-    return f"In {path}: " if path else ""
-
-
-def _a(word: str) -> str:
-    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+def _coerce(actual: Any, expected: Any) -> Any:
+    """A Python number where a one-element array is expected is that array; a one-element array where a
+    number is expected is that number (``.sum()`` is ``()`` in np mode, ``(1,)`` in nd mode)."""
+    if isinstance(expected, numpy.ndarray) and isinstance(actual, (int, float)) and not isinstance(actual, bool) \
+            and expected.size == 1:
+        return numpy.asarray(actual, dtype=expected.dtype)
+    if isinstance(expected, float) and isinstance(actual, numpy.ndarray) and actual.size == 1:
+        return float(actual.reshape(-1)[0])
+    return actual
 
 
 def compare(actual: Any, expected: Any, *, tol: Tolerance | None = None, path: str = "",
             check_dtype: bool = True) -> str | None:
-    """``None`` when ``actual`` matches ``expected``; otherwise a message saying how not."""
-    if isinstance(expected, numpy.ndarray):
-        if isinstance(actual, (int, float)) and not isinstance(actual, bool) and expected.size == 1:
-            actual = numpy.asarray(actual, dtype=expected.dtype)  # a Python scalar for a one-element array
-        if not isinstance(actual, numpy.ndarray):
-            return f"{_where(path)}expected an array of shape {tuple(expected.shape)}, got {describe_value(actual)}."
-        return _compare_arrays(actual, expected, tol=tol, path=path, check_dtype=check_dtype)
-    if isinstance(expected, NamedTupleValue):
-        if not isinstance(actual, NamedTupleValue) or actual.type_name != expected.type_name:
-            return f"{_where(path)}expected {_a(expected.type_name)} (namedtuple), got {describe_value(actual)}."
-    if isinstance(expected, (list, tuple)):
-        if type(actual) is not type(expected) and not isinstance(expected, NamedTupleValue):
-            return f"{_where(path)}expected {_a(type(expected).__name__)}, got {describe_value(actual)}."
-        if len(actual) != len(expected):
-            return f"{_where(path)}expected {len(expected)} items, got {len(actual)}."
-        for i, (a, e) in enumerate(zip(actual, expected)):
-            msg = compare(a, e, tol=tol, path=f"{path}[{i}]", check_dtype=check_dtype)
-            if msg:
-                return msg
-        return None
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return f"{_where(path)}expected a dict, got {describe_value(actual)}."
-        if set(actual) != set(expected):
-            missing, extra = sorted(set(expected) - set(actual)), sorted(set(actual) - set(expected))
-            return f"{_where(path)}keys differ: missing {missing or 'none'}, unexpected {extra or 'none'}."
-        for k in expected:
-            msg = compare(actual[k], expected[k], tol=tol, path=f"{path}[{k!r}]", check_dtype=check_dtype)
-            if msg:
-                return msg
-        return None
-    if isinstance(expected, float) and isinstance(actual, (int, float, numpy.ndarray)) and not isinstance(actual, bool):
-        if isinstance(actual, numpy.ndarray):
-            if actual.size != 1:
-                return f"{_where(path)}expected the number {expected!r}, got {describe_value(actual)}."
-            actual = float(actual.reshape(-1)[0])
-        t = tol or Tolerance(1e-7, 1e-7)
-        if math.isnan(expected) and math.isnan(actual):
-            return None
-        if (math.isinf(expected) or math.isinf(actual)) and actual == expected:
-            return None  # an infinity matches only itself
-        if not math.isinf(expected) and abs(actual - expected) <= t.atol + t.rtol * abs(expected):
-            return None
-        return f"{_where(path)}expected {expected!r}, got {actual!r} ({t})."
-    if type(actual) is not type(expected) or actual != expected:
-        return f"{_where(path)}expected {describe_value(expected)}, got {describe_value(actual)}."
-    return None
+    """``None`` when ``actual`` matches ``expected``; otherwise a message saying how not (the structure by
+    :func:`grader.checks.compare_values.compare_values`, arrays here)."""
+    arrays = Arrays(kind=numpy.ndarray, describe=describe_value, coerce=_coerce,
+                    compare=lambda a, e, tolerance, at: _compare_arrays(a, e, tol=tolerance, path=at,
+                                                                        check_dtype=check_dtype),
+                    expected_text=lambda e: f"an array of shape {tuple(e.shape)}")
+    return compare_values(actual, expected, arrays=arrays, tol=tol, path=path)
 
 
 def _compare_arrays(actual: numpy.ndarray, expected: numpy.ndarray, *, tol: Tolerance | None, path: str,
                     check_dtype: bool) -> str | None:
-    w = _where(path)
+    w = where(path)
     a, e = numpy.asarray(actual), numpy.asarray(expected)
     if a.shape != e.shape:
         if a.size == e.size == 1 and a.ndim <= 1 and e.ndim <= 1:

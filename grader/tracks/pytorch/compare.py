@@ -15,25 +15,14 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 
+from grader.checks.compare_values import Arrays, Tolerance, compare_values, where
 from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
 
 __all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    """``|actual - expected| <= atol + rtol * |expected|`` element-wise."""
-
-    rtol: float = 1.3e-6
-    atol: float = 1e-5
-
-    def __str__(self) -> str:
-        return f"atol={self.atol:g}, rtol={self.rtol:g}"
 
 
 _DEFAULTS = {
@@ -69,67 +58,21 @@ def _dtype(d: torch.dtype) -> str:
     return str(d).removeprefix("torch.")
 
 
-def _a(word: str) -> str:
-    """``"a Tensor"``, ``"an OrderedDict"``."""
-    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
-
-
-def _where(path: str) -> str:
-    return f"In {path}: " if path else ""
-
-
 def compare(actual: Any, expected: Any, *, tol: Tolerance | None = None, path: str = "",
             check_dtype: bool = True, check_device: bool = False) -> str | None:
-    """``None`` when ``actual`` matches ``expected``; otherwise a message saying how not."""
-    if isinstance(expected, torch.Tensor):
-        if not isinstance(actual, torch.Tensor):
-            return f"{_where(path)}expected a Tensor of shape {_shape(expected)}, got {describe_value(actual)}."
-        return _compare_tensors(actual, expected, tol=tol, path=path, check_dtype=check_dtype,
-                                check_device=check_device)
-    if isinstance(expected, NamedTupleValue):
-        if not isinstance(actual, NamedTupleValue) or actual.type_name != expected.type_name:
-            return f"{_where(path)}expected {_a(expected.type_name)} (namedtuple), got {describe_value(actual)}."
-    if isinstance(expected, DictValue) and isinstance(actual, DictValue) and actual.type_name != expected.type_name:
-        return f"{_where(path)}expected {_a(expected.type_name)}, got {_a(actual.type_name)}."
-    if isinstance(expected, (list, tuple)):
-        if type(actual) is not type(expected) and not (isinstance(expected, NamedTupleValue)):
-            return f"{_where(path)}expected {_a(type(expected).__name__)}, got {describe_value(actual)}."
-        if len(actual) != len(expected):
-            return f"{_where(path)}expected {len(expected)} items, got {len(actual)}."
-        for i, (a, e) in enumerate(zip(actual, expected)):
-            msg = compare(a, e, tol=tol, path=f"{path}[{i}]", check_dtype=check_dtype, check_device=check_device)
-            if msg:
-                return msg
-        return None
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return f"{_where(path)}expected a dict, got {describe_value(actual)}."
-        if set(actual) != set(expected):
-            missing, extra = sorted(set(expected) - set(actual)), sorted(set(actual) - set(expected))
-            return (f"{_where(path)}keys differ: missing {missing or 'none'}, unexpected {extra or 'none'}.")
-        for k in expected:
-            msg = compare(actual[k], expected[k], tol=tol, path=f"{path}[{k!r}]", check_dtype=check_dtype,
-                          check_device=check_device)
-            if msg:
-                return msg
-        return None
-    if isinstance(expected, float) and isinstance(actual, (int, float)) and not isinstance(actual, bool):
-        t = tol or Tolerance(1e-7, 1e-7)
-        if math.isnan(expected) and math.isnan(actual):
-            return None
-        if (math.isinf(expected) or math.isinf(actual)) and actual == expected:
-            return None  # an infinity matches only itself (inf - inf is nan; the allowance of inf is inf)
-        if not math.isinf(expected) and abs(actual - expected) <= t.atol + t.rtol * abs(expected):
-            return None
-        return f"{_where(path)}expected {expected!r}, got {actual!r} ({t})."
-    if type(actual) is not type(expected) or actual != expected:
-        return f"{_where(path)}expected {describe_value(expected)}, got {describe_value(actual)}."
-    return None
+    """``None`` when ``actual`` matches ``expected``; otherwise a message saying how not (the structure by
+    :func:`grader.checks.compare_values.compare_values`, tensors here)."""
+    def tensors(a: Any, e: Any, tolerance: Tolerance | None, at: str) -> str | None:
+        return _compare_tensors(a, e, tol=tolerance, path=at, check_dtype=check_dtype, check_device=check_device)
+
+    arrays = Arrays(kind=torch.Tensor, compare=tensors, describe=describe_value,
+                    expected_text=lambda e: f"a Tensor of shape {_shape(e)}")
+    return compare_values(actual, expected, arrays=arrays, tol=tol, path=path)
 
 
 def _compare_tensors(actual: torch.Tensor, expected: torch.Tensor, *, tol: Tolerance | None, path: str,
                      check_dtype: bool, check_device: bool) -> str | None:
-    w = _where(path)
+    w = where(path)
     if actual.shape != expected.shape:
         return f"{w}Shape mismatch: expected {_shape(expected)}, got {_shape(actual)}."
     if check_device and actual.device.type != expected.device.type:

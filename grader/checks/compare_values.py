@@ -24,9 +24,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from grader.sandbox.codec import DictValue, NamedTupleValue
+from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
 
-__all__ = ["Tolerance", "Arrays", "compare_values", "where"]
+__all__ = ["Tolerance", "Arrays", "compare_values", "describe_plain", "where"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,22 @@ class Arrays:
     describe: Callable[[Any], str]
     expected_text: Callable[[Any], str]
     coerce: Callable[[Any, Any], Any] = staticmethod(lambda actual, expected: actual)  # type: ignore[assignment]
+
+
+def describe_plain(value: Any) -> str:
+    """A short description, for messages, of a value that is not a framework's array.
+
+    Example:
+        >>> describe_plain(DictValue({"b": 1, "a": 2}, type_name="OrderedDict")), describe_plain(3)
+        ("OrderedDict with keys ['a', 'b']", 'int 3')
+    """
+    if isinstance(value, Opaque):
+        return f"{value.type_name} ({value.text})"
+    if isinstance(value, NamedTupleValue):
+        return f"{value.type_name} (a namedtuple of {len(value)})"
+    if isinstance(value, DictValue):
+        return f"{value.type_name} with keys {sorted(value)}"
+    return f"{type(value).__name__} {value!r}"[:200]
 
 
 def where(path: str) -> str:

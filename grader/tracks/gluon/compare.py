@@ -27,8 +27,7 @@ from typing import Any
 
 import numpy
 
-from grader.checks.compare_values import Arrays, Tolerance, compare_values, where
-from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
+from grader.checks.compare_values import Arrays, Tolerance, compare_values, describe_plain, where
 from grader.tracks.gluon.arrays import Context
 
 __all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
@@ -58,13 +57,7 @@ def describe_value(value: Any) -> str:
         return f"the context {value}"
     if isinstance(value, numpy.ndarray):
         return f"array of shape {tuple(value.shape)} and dtype {value.dtype.name}"
-    if isinstance(value, Opaque):
-        return f"{value.type_name} ({value.text})"
-    if isinstance(value, NamedTupleValue):
-        return f"{value.type_name} (a namedtuple of {len(value)})"
-    if isinstance(value, DictValue):
-        return f"{value.type_name} with keys {sorted(value)}"
-    return f"{type(value).__name__} {value!r}"[:200]
+    return describe_plain(value)
 
 
 def _coerce(actual: Any, expected: Any) -> Any:

@@ -19,8 +19,7 @@ from typing import Any
 
 import torch
 
-from grader.checks.compare_values import Arrays, Tolerance, compare_values, where
-from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
+from grader.checks.compare_values import Arrays, Tolerance, compare_values, describe_plain, where
 
 __all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
 
@@ -41,13 +40,7 @@ def describe_value(value: Any) -> str:
     """A short description of a value's type and structure, for messages."""
     if isinstance(value, torch.Tensor):
         return f"Tensor of shape {_shape(value)} and dtype {_dtype(value.dtype)}"
-    if isinstance(value, Opaque):
-        return f"{value.type_name} ({value.text})"
-    if isinstance(value, NamedTupleValue):
-        return f"{value.type_name} (a namedtuple of {len(value)})"
-    if isinstance(value, DictValue):
-        return f"{value.type_name} with keys {sorted(value)}"
-    return f"{type(value).__name__} {value!r}"[:200]
+    return describe_plain(value)
 
 
 def _shape(t: torch.Tensor) -> str:

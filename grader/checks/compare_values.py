@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from grader.sandbox.codec import DictValue, NamedTupleValue, Opaque
 
-__all__ = ["Tolerance", "Arrays", "compare_values", "describe_plain", "where"]
+__all__ = ["Tolerance", "Arrays", "compare_values", "describe_plain", "not_close", "where"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,40 @@ def describe_plain(value: Any) -> str:
     if isinstance(value, DictValue):
         return f"{value.type_name} with keys {sorted(value)}"
     return f"{type(value).__name__} {value!r}"[:200]
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, complex):
+        return f"{v.real:.6g}{v.imag:+.6g}j"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return repr(v)
+
+
+def not_close(path: str, noun: str, *, mismatched: int, total: int, nans: int, index: tuple[int, ...],
+              abs_diff: float, expected: Any, got: Any, tol: Tolerance) -> str:
+    """The message for two arrays of one shape whose values differ: how many elements, NaNs the
+    reference has not (``nans``), the greatest absolute and relative difference and where (``index``,
+    where ``expected`` and ``got`` are), and the tolerance allowed. ``noun``: ``Tensors``, ``Arrays``.
+
+    Example:
+        >>> print(not_close("", "Arrays", mismatched=1, total=4, nans=0, index=(1, 1), abs_diff=1.0,
+        ...                 expected=5.0, got=4.0, tol=Tolerance()))
+        Arrays are not close!
+        <BLANKLINE>
+        Mismatched elements: 1 / 4 (25.0%)
+        Greatest absolute difference: 1 at index (1, 1) (expected 5, got 4; up to 1e-05 allowed)
+        Greatest relative difference: 0.2 at index (1, 1) (up to 1.3e-06 allowed)
+    """
+    lines = [f"{where(path)}{noun} are not close!", "",
+             f"Mismatched elements: {mismatched} / {total} ({100.0 * mismatched / total:.1f}%)"]
+    if nans:
+        lines.append(f"The output contains {nans} NaN value(s); the reference has none.")
+    rel = abs_diff / abs(expected) if expected not in (0, 0.0) else math.inf
+    lines.append(f"Greatest absolute difference: {abs_diff:.6g} at index {index} "
+                 f"(expected {_num(expected)}, got {_num(got)}; up to {tol.atol:g} allowed)")
+    lines.append(f"Greatest relative difference: {rel:.6g} at index {index} (up to {tol.rtol:g} allowed)")
+    return "\n".join(lines)
 
 
 def where(path: str) -> str:

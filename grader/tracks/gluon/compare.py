@@ -22,12 +22,11 @@ Example:
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy
 
-from grader.checks.compare_values import Arrays, Tolerance, compare_values, describe_plain, where
+from grader.checks.compare_values import Arrays, Tolerance, compare_values, describe_plain, not_close, where
 from grader.tracks.gluon.arrays import Context
 
 __all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
@@ -109,23 +108,13 @@ def _compare_arrays(actual: numpy.ndarray, expected: numpy.ndarray, *, tol: Tole
     n_bad = int(numpy.count_nonzero(bad))
     if n_bad == 0:
         return None
-    total = bad.size
-    lines = [f"{w}Arrays are not close!", "", f"Mismatched elements: {n_bad} / {total} ({100.0 * n_bad / total:.1f}%)"]
+    nans = 0
     if numpy.issubdtype(a.dtype, numpy.floating):
-        nans = int(numpy.isnan(a).sum())
-        if nans and not (numpy.issubdtype(e.dtype, numpy.floating) and numpy.isnan(e).any()):
-            lines.append(f"The output contains {nans} NaN value(s); the reference has none.")
+        found = int(numpy.isnan(a).sum())
+        nans = 0 if numpy.issubdtype(e.dtype, numpy.floating) and numpy.isnan(e).any() else found
     masked = numpy.where(bad, diff, 0.0).reshape(-1)
     flat = int(masked.argmax())
-    idx = tuple(int(i) for i in numpy.unravel_index(flat, a.shape)) if a.shape else ()
-    abs_diff = float(masked[flat])
-    ref, got = e.reshape(-1)[flat].item(), a.reshape(-1)[flat].item()
-    rel = abs_diff / abs(ref) if ref not in (0, 0.0) else math.inf
-    lines.append(f"Greatest absolute difference: {abs_diff:.6g} at index {idx} (expected {_num(ref)}, got "
-                 f"{_num(got)}; up to {tol.atol:g} allowed)")
-    lines.append(f"Greatest relative difference: {rel:.6g} at index {idx} (up to {tol.rtol:g} allowed)")
-    return "\n".join(lines)
-
-
-def _num(v: Any) -> str:
-    return f"{v:.6g}" if isinstance(v, float) else repr(v)
+    index = tuple(int(i) for i in numpy.unravel_index(flat, a.shape)) if a.shape else ()
+    return not_close(path, "Arrays", mismatched=n_bad, total=bad.size, nans=nans, index=index,
+                     abs_diff=float(masked[flat]), expected=e.reshape(-1)[flat].item(), got=a.reshape(-1)[flat].item(),
+                     tol=tol)

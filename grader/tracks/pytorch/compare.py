@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from grader.checks.compare_values import Arrays, Tolerance, compare_values, describe_plain, where
+from grader.checks.compare_values import Arrays, Tolerance, compare_values, describe_plain, not_close, where
 
 __all__ = ["Tolerance", "compare", "describe_value", "tolerance_for"]
 
@@ -97,32 +97,16 @@ def _compare_tensors(actual: torch.Tensor, expected: torch.Tensor, *, tol: Toler
     n_bad = int(bad.sum())
     if n_bad == 0:
         return None
-    total = bad.numel()
-    lines = [f"{w}Tensors are not close!", "",
-             f"Mismatched elements: {n_bad} / {total} ({100.0 * n_bad / total:.1f}%)"]
+    nans = 0
     if a.is_floating_point() or a.is_complex():
         nan_count = int(torch.isnan(a.to(torch.complex128 if a.is_complex() else torch.float64)).sum())
         if nan_count and not bool(torch.isnan(e.to(torch.complex128 if e.is_complex() else torch.float64)).any()):
-            lines.append(f"The output contains {nan_count} NaN value(s); the reference has none.")
+            nans = nan_count
     masked = torch.where(bad, diff, torch.zeros_like(diff))
     flat_idx = int(masked.reshape(-1).argmax())
-    idx = _unravel(flat_idx, tuple(a.shape))
-    abs_diff = float(masked.reshape(-1)[flat_idx])
-    ref_val = e.reshape(-1)[flat_idx].item()
-    act_val = a.reshape(-1)[flat_idx].item()
-    rel = abs_diff / abs(ref_val) if ref_val not in (0, 0.0) else math.inf
-    lines.append(f"Greatest absolute difference: {abs_diff:.6g} at index {idx} "
-                 f"(expected {_num(ref_val)}, got {_num(act_val)}; up to {tol.atol:g} allowed)")
-    lines.append(f"Greatest relative difference: {rel:.6g} at index {idx} (up to {tol.rtol:g} allowed)")
-    return "\n".join(lines)
-
-
-def _num(v: Any) -> str:
-    if isinstance(v, complex):
-        return f"{v.real:.6g}{v.imag:+.6g}j"
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    return repr(v)
+    return not_close(path, "Tensors", mismatched=n_bad, total=bad.numel(), nans=nans,
+                     index=_unravel(flat_idx, tuple(a.shape)), abs_diff=float(masked.reshape(-1)[flat_idx]),
+                     expected=e.reshape(-1)[flat_idx].item(), got=a.reshape(-1)[flat_idx].item(), tol=tol)
 
 
 def _unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:

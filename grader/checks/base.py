@@ -77,6 +77,12 @@ class CheckContext:
         return getattr(self.reference, "casebook", None)
 
     @property
+    def drawn_cases(self) -> Any:
+        """The cases each check is known to draw under this seed (a batch's, shared by its students:
+        :class:`grader.checks.explore.DrawnCases` by check), or None."""
+        return getattr(self.reference, "drawn_cases", None)
+
+    @property
     def recording(self) -> bool:
         """True while `grade release` records the reference's answers: checks then also compute the
         judge-side values a failure would need (known mistakes' outputs)."""

@@ -11,20 +11,24 @@ Example:
 """
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
+from hypothesis.internal.entropy import deterministic_PRNG  # what hypothesis seeds around each case
 
 from grader.checks.base import CheckContext, Failure, GraderFault, derive_seed
 
-__all__ = ["explore", "explore_check"]
+__all__ = ["explore", "explore_check", "DrawnCases"]
 
 
 def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, seed: int,
-            max_examples: int, extra: tuple[Any, ...] = (), book: Any = None, key: str = "") -> Failure | None:
+            max_examples: int, extra: tuple[Any, ...] = (), book: Any = None, key: str = "",
+            drawn: dict[str, DrawnCases] | None = None) -> Failure | None:
     """Run ``examine`` on drawn cases; return the failure hypothesis shrank to, if any.
 
     ``examine`` raises :class:`Failure` to fail a case. Any other exception
@@ -36,17 +40,40 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
     recorded or replayed) nothing shrinks: the cases hypothesis draws when
     nothing fails, and ``extra``, are examined smallest first, and the first
     failure is returned; ``key`` names the check in the book.
+
+    With ``drawn`` (a batch's memory of the cases each check drew, see :class:`DrawnCases`), the
+    cases hypothesis is known to draw first under this seed are examined without running it; it
+    runs only to go on past them or to shrink a failure, and then the cases already examined are
+    answered from memory. ``examine`` sees the same cases in the same order either way.
     """
     if book is not None:
         return _explore_fixed(cases, examine, seed=seed, max_examples=max_examples, extra=extra, book=book,
                               key=key)
+    memo_key = f"{key}:{seed}:{max_examples}"
+    known = drawn.get(memo_key) if drawn is not None else None
+    seen = _replay(known, examine) if known is not None else []
+    if known is not None and known.complete and all(outcome is None for _, outcome in seen):
+        return _first_failure(extra, examine)  # hypothesis would draw nothing else
     failures: list[Failure] = []
     escapes: list[BaseException] = []
+    calls: list[Any] = []  # the cases hypothesis drew, in order, until its first failure
+    in_step = [True]  # hypothesis's calls still match ``seen``
 
     @_quiet_settings(max_examples, shrink=True)
     @hypothesis_seed(seed)
     @given(cases)
     def prop(case: Any) -> None:
+        index = len(calls)
+        if not failures:
+            calls.append(copy.deepcopy(case))
+        if not failures and in_step[0] and index < len(seen):
+            if seen[index][0] == case:
+                outcome = seen[index][1]
+                if outcome is not None:
+                    failures.append(outcome)
+                    raise outcome
+                return
+            in_step[0] = False
         try:
             examine(case)
         except Failure as failure:
@@ -60,6 +87,8 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
     try:
         prop()
     except Failure:
+        if drawn is not None and in_step[0] and (known is None or len(calls) > len(known.cases)):
+            drawn[memo_key] = DrawnCases(tuple(calls), complete=False)
         return failures[-1]
     except HypothesisException as exc:
         if escapes:
@@ -69,7 +98,40 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
         if escapes:
             raise escapes[0] from None
         raise
+    if drawn is not None and in_step[0]:
+        drawn[memo_key] = DrawnCases(tuple(calls), complete=True)
     return _first_failure(extra, examine)
+
+
+@dataclass(frozen=True)
+class DrawnCases:
+    """The cases hypothesis drew for one check under one seed, in order: all it draws when every
+    case passes (``complete``), else those up to the first failure it met.
+
+    Every student of a batch is graded under one seed, and hypothesis draws a check's cases from
+    the seed alone until a case fails, so the next student's check can be given the same cases
+    without hypothesis drawing them again (:func:`explore`).
+    """
+
+    cases: tuple[Any, ...]
+    complete: bool
+
+
+def _replay(known: DrawnCases, examine: Callable[[Any], None]) -> list[tuple[Any, Failure | None]]:
+    """Examine the known cases in order, as hypothesis would (its seeded ``random``), up to the
+    first failure; what each case gave."""
+    seen: list[tuple[Any, Failure | None]] = []
+    for case in known.cases:
+        case = copy.deepcopy(case)
+        with deterministic_PRNG():
+            try:
+                examine(case)
+            except Failure as failure:
+                failure.drawn = case  # type: ignore[attr-defined]
+                seen.append((case, failure))
+                return seen
+        seen.append((case, None))
+    return seen
 
 
 def explore_check(check: Any, ctx: CheckContext, examine: Callable[[dict[str, Any], int], None]) -> None:
@@ -84,7 +146,7 @@ def explore_check(check: Any, ctx: CheckContext, examine: Callable[[dict[str, An
     base = derive_seed(ctx.seed, ctx.exercise, check.id)
     failure = explore(check.cases, lambda case: examine(case, derive_seed(base, repr(sorted(case.items())))),
                       seed=base, max_examples=ctx.examples(check.max_examples), extra=check.defaults,
-                      book=ctx.casebook, key=check.id)
+                      book=ctx.casebook, key=check.id, drawn=ctx.drawn_cases)
     if failure is not None:
         raise failure
 

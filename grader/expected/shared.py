@@ -70,6 +70,7 @@ class ReferenceStore:
 
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict)
+    cases: dict[str, Any] = field(default_factory=dict)  # what each check drew (grader.checks.explore)
     hits: int = 0
     misses: int = 0
 
@@ -85,6 +86,11 @@ class SharedReference:
         self.traces = Traces()
         self._history: list[tuple[str, Any, Any]] = []  # what a live runtime must replay, in order
         self._handles = 0
+
+    @property
+    def drawn_cases(self) -> dict[str, Any]:
+        """The cases the exercise's checks drew for earlier students, kept with their answers."""
+        return self.store.cases
 
     def request(self, op: str, **args: Any) -> dict[str, Any]:
         key, mentioned = self.traces.key(op, args)

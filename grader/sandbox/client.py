@@ -154,7 +154,7 @@ class Worker:
 
     Facts about files in the scratch directory (``exists``, ``listdir``, ``remove``,
     ``plant_pickles``) are established by the judge itself (:mod:`grader.sandbox.scratch`),
-    and ``safe_load`` runs in a fresh worker that never imported student code: a submission
+    and ``safe_load`` runs in a reader worker that never imports student code: a submission
     that replaces the grader's functions inside its worker cannot change them. While it
     waits, the judge also watches the disk used by the scratch and log folders.
     """
@@ -177,6 +177,7 @@ class Worker:
         self._owns_scratch = owns_scratch
         self._extra_dirs = extra_dirs
         self._reader = reader  # a fresh worker that only reads files: it runs safe_load itself
+        self._reader_worker: Worker | None = None  # this worker's reader, once it read a file
         self._quota_checked = time.monotonic()
 
     @property
@@ -248,10 +249,21 @@ class Worker:
 
     def _trusted_safe_load(self, path: str) -> dict[str, Any]:
         """The track's ``safe_load`` (PyTorch: ``torch.load(path, weights_only=True)``) of a file in the
-        scratch directory, in a fresh, equally confined worker that imports no student code."""
+        scratch directory, in an equally confined reader worker that never imports student code. One
+        reader, started at the first read, serves the exercise's reads; one that died is replaced."""
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise self._timeout("safe_load")
+        if self._reader_worker is None or self._reader_worker.dead is not None:
+            if self._reader_worker is not None:
+                self._reader_worker.close()
+            self._reader_worker = self._start_reader(remaining)
+        try:
+            return self._reader_worker.request("safe_load", path=path)
+        except WorkerDied as died:
+            return {"value": None, "problem": f"reading the file ended the reader process: {died.message}"}
+
+    def _start_reader(self, remaining: float) -> "Worker":
         empty = Path(tempfile.mkdtemp(prefix="grade-reader-"))
         log_dir = Path(tempfile.mkdtemp(prefix="grade-log-"))
         config = WorkerConfig(submission_root=str(empty), scratch=str(self.scratch), log_dir=str(log_dir),
@@ -263,13 +275,13 @@ class Worker:
             shutil.rmtree(empty, ignore_errors=True)
             shutil.rmtree(log_dir, ignore_errors=True)
             raise GraderFault(f"could not start a reader process: {exc}") from None
-        with Worker(pid, self.server, conn, config, scratch=self.scratch, log_dir=log_dir, owns_scratch=False,
-                    extra_dirs=(empty,), reader=True) as reader:
-            try:
-                reader.request("__hello__")
-                return reader.request("safe_load", path=path)
-            except WorkerDied as died:
-                return {"value": None, "problem": f"reading the file ended the reader process: {died.message}"}
+        reader = Worker(pid, self.server, conn, config, scratch=self.scratch, log_dir=log_dir, owns_scratch=False,
+                        extra_dirs=(empty,), reader=True)
+        try:
+            reader.request("__hello__")
+        except WorkerDied:
+            pass  # said by the read that follows
+        return reader
 
     def _broke_protocol(self, op: str, detail: str) -> WorkerDied:
         """The worker sent something the grader's worker code never sends: it is not trusted
@@ -352,6 +364,9 @@ class Worker:
                 pass
 
     def close(self) -> None:
+        if self._reader_worker is not None:
+            self._reader_worker.close()
+            self._reader_worker = None
         try:
             self.conn.close()
         except OSError:

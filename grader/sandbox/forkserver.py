@@ -23,6 +23,7 @@ Example:
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -242,8 +243,11 @@ def _serve(fd: int, preload: list[str]) -> None:
             if name:
                 __import__(name)
         from grader.sandbox.confine import prepare
+        from grader.sandbox.worker import resolve_import_paths
 
         prepare()
+        resolve_import_paths()
+        gc.freeze()  # workers then never walk (and so copy) the server's objects when they collect
     except BaseException as exc:  # noqa: BLE001
         _send(sock, {"event": "failed", "error": f"{type(exc).__name__}: {exc}"})
         return

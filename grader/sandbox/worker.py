@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import faulthandler
+import functools
 import importlib
 import os
 import signal
@@ -118,6 +119,31 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder if folder == os.sep else folder + os.sep)
 
 
+@functools.lru_cache(maxsize=None)
+def _realpath(path: str) -> str:
+    """``os.path.realpath``, remembered: the fork server resolves its import paths once
+    (:func:`resolve_import_paths`), so a worker does not walk hundreds of folders again.
+
+    Example:
+        >>> _realpath("/") == os.path.realpath("/")
+        True
+    """
+    return os.path.realpath(path)
+
+
+def _resolved(entry: str) -> str:
+    """The real path of an import path entry; a relative one (``""``: the working folder, which a
+    worker changes) is resolved now, an absolute one once per process."""
+    return _realpath(entry) if os.path.isabs(entry) else os.path.realpath(entry or ".")
+
+
+def resolve_import_paths() -> None:
+    """Resolve, in the fork server, every folder a worker's :func:`_isolate_python` will look at
+    (``sys.path`` and the import finders' cache), before any worker is forked."""
+    for entry in (*sys.path, *sys.path_importer_cache):
+        _resolved(entry)
+
+
 def project_entries(entries: list[str], *, project: str, submission: str,
                     interpreter: tuple[str, ...]) -> list[str]:
     """The ``sys.path`` entries a worker must drop: those inside the project folder (it holds
@@ -136,7 +162,7 @@ def project_entries(entries: list[str], *, project: str, submission: str,
     kept = tuple(p for p in interpreter if not _within(project, p))
 
     def hidden(entry: str) -> bool:
-        real = os.path.realpath(entry or ".")
+        real = _resolved(entry)
         return (_within(real, project) and not _within(real, submission)
                 and not any(_within(real, p) for p in kept))
 

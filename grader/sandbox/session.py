@@ -125,6 +125,7 @@ class Session:
         self.counters: dict[str, int] = {}
         self._numbers: dict[tuple[str, int], int] = {}
         self._kept: list[Any] = []
+        self._lines: dict[int, tuple[Any, tuple[str, int] | None]] = {}  # see _source_line
 
     def number(self, kind: str, key: int, keep: Any) -> int:
         """A small number for an object or storage, stable for the whole session
@@ -176,11 +177,25 @@ class Session:
         targets = {"class": cls, "__init__": getattr(cls, "__init__", None),
                    "forward": getattr(cls, "forward", None)}
         for key, target in targets.items():
-            try:
-                path = inspect.getsourcefile(target)
-                if path and self.root and _is_under(path, self.root):
-                    out[key] = inspect.getsourcelines(target)[1]
-                    out.setdefault("file", os.path.relpath(path, self.root))  # type: ignore[arg-type]
-            except (TypeError, OSError):
-                continue
+            found = self._source_line(target)
+            if found is not None:
+                out[key] = found[1]
+                out.setdefault("file", found[0])  # type: ignore[arg-type]
         return out
+
+    def _source_line(self, target: Any) -> tuple[str, int] | None:
+        """The file (relative to the root) and first line of ``target``, if it is in the root; looked
+        up once per class or function (reading the source means tokenizing the file). Keyed by
+        ``id``, the target kept alive beside it: hashing a class could run its metaclass's code."""
+        known = self._lines.get(id(target))
+        if known is not None and known[0] is target:
+            return known[1]
+        found = None
+        try:
+            path = inspect.getsourcefile(target)
+            if path and self.root and _is_under(path, self.root):
+                found = (os.path.relpath(path, self.root), inspect.getsourcelines(target)[1])
+        except (TypeError, OSError):
+            pass
+        self._lines[id(target)] = (target, found)
+        return found

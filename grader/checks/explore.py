@@ -144,7 +144,14 @@ def explore_check(check: Any, ctx: CheckContext, examine: Callable[[dict[str, An
         explore_check(self, ctx, lambda case, seed: self.examine(ctx, case, seed))
     """
     base = derive_seed(ctx.seed, ctx.exercise, check.id)
-    failure = explore(check.cases, lambda case: examine(case, derive_seed(base, repr(sorted(case.items())))),
+    begin_case = getattr(ctx.reference, "begin_case", None)  # references that key requests by content
+
+    def one(case: dict[str, Any]) -> None:
+        if callable(begin_case):
+            begin_case()
+        examine(case, derive_seed(base, repr(sorted(case.items()))))
+
+    failure = explore(check.cases, one,
                       seed=base, max_examples=ctx.examples(check.max_examples), extra=check.defaults,
                       book=ctx.casebook, key=check.id, drawn=ctx.drawn_cases)
     if failure is not None:

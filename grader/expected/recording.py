@@ -52,6 +52,10 @@ class RecordingReference:
         if callable(close):
             close()
 
+    def begin_case(self) -> None:
+        """A check's case begins (see :meth:`grader.expected.trace.Traces.begin_case`)."""
+        self.traces.begin_case()
+
     def request(self, op: str, **args: Any) -> dict[str, Any]:
         key, mentioned = self.traces.key(op, args)
         answer = self.live.request(op, **args)

@@ -42,6 +42,10 @@ class ReplayReference:
         except UnknownHandle:
             raise ReferenceUnavailable(f"no recorded reference answer for this {op} request") from None
 
+    def begin_case(self) -> None:
+        """A check's case begins (see :meth:`grader.expected.trace.Traces.begin_case`)."""
+        self.traces.begin_case()
+
     def request(self, op: str, **args: Any) -> dict[str, Any]:
         key, mentioned = self._key(op, args)
         if key not in self.recording.answers:

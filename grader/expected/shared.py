@@ -92,6 +92,10 @@ class SharedReference:
         """The cases the exercise's checks drew for earlier students, kept with their answers."""
         return self.store.cases
 
+    def begin_case(self) -> None:
+        """A check's case begins (see :meth:`grader.expected.trace.Traces.begin_case`)."""
+        self.traces.begin_case()
+
     def request(self, op: str, **args: Any) -> dict[str, Any]:
         key, mentioned = self.traces.key(op, args)
         if self.live is None and key in self.store.answers:

@@ -5,6 +5,7 @@ bytes in base64): loading a recording runs no code.
 
 Example:
     >>> import torch
+    >>> import grader.tracks.pytorch.arrays  # the tensor codec (a track registers it)
     >>> r = Recording(exercise="model_construction/mlp", seed=7)
     >>> r.answers["k"] = {"output": torch.ones(2)}
     >>> Recording.from_bytes(r.to_bytes()).answers["k"]["output"].tolist()

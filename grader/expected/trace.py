@@ -4,6 +4,12 @@ A handle is a number that depends on the order of requests; a key replaces it
 with the object's *trace*: the key of the request that created it, extended by
 the key of every later request that mentioned it (which may have changed it).
 
+What a file operation (:data:`FILE_OPS`: reading the scratch folder, say) answers
+depends on the files earlier requests wrote, which no handle names: its key also
+holds the keys of every request since the case began (:meth:`Traces.begin_case`;
+a check writes what it reads within one case). Without it, reading 'saved.bin'
+would have one key for every case, whatever each case saved there.
+
 Example:
     >>> t = Traces()
     >>> k1, _ = t.key("build", {"spec": {"kind": "attr", "name": "MLP"}, "seed": 1})
@@ -13,6 +19,14 @@ Example:
     [5]
     >>> Traces().key("build", {"spec": {"kind": "attr", "name": "MLP"}, "seed": 1})[0] == k1
     True
+
+A file read is told apart by what the case did before it:
+    >>> def read_after(saved):
+    ...     t = Traces(); t.begin_case()
+    ...     t.key("value", {"spec": {"kind": "call", "args": [saved, "saved.bin"]}})
+    ...     return t.key("safe_load", {"path": "saved.bin"})[0]
+    >>> read_after(1) == read_after(1), read_after(1) == read_after(2)
+    (True, False)
 """
 from __future__ import annotations
 
@@ -22,9 +36,12 @@ from typing import Any
 
 from grader.sandbox import codec
 
-__all__ = ["Traces", "UnknownHandle", "HANDLE_ARGS"]
+__all__ = ["Traces", "UnknownHandle", "HANDLE_ARGS", "FILE_OPS"]
 
 HANDLE_ARGS = ("handle", "model", "optimizer")
+
+#: operations whose answer depends on the files in the worker's scratch folder (their key holds the case so far)
+FILE_OPS = frozenset({"safe_load", "nd_load", "load_parameters", "save_parameters", "exists", "listdir", "remove"})
 
 
 class UnknownHandle(KeyError):
@@ -40,12 +57,21 @@ class Traces:
 
     def __init__(self) -> None:
         self._of: dict[int, str] = {}
+        self._case = ""  # the keys of the requests since the case began, chained
+
+    def begin_case(self) -> None:
+        """A check's case begins: file operations from now on are keyed by this case's requests."""
+        self._case = ""
 
     def key(self, op: str, args: dict[str, Any]) -> tuple[str, list[int]]:
         """The request's key and the handles it mentions."""
         mentioned: list[int] = []
         canon = codec.encode(self._canonical(args, mentioned, top=True))
-        return _digest(op, json.dumps(canon, sort_keys=True, separators=(",", ":"))), mentioned
+        key = _digest(op, json.dumps(canon, sort_keys=True, separators=(",", ":")))
+        if op in FILE_OPS:
+            key = _digest(key, "after", self._case)
+        self._case = _digest(self._case, key)
+        return key, mentioned
 
     def created(self, handle: int, key: str) -> None:
         self._of[handle] = _digest(key, "created")

@@ -30,7 +30,7 @@ from grader.catalog import Exercise
 from grader.engine import GradeOptions, RecordedReferences, grade
 from grader.paths import project_root
 from grader.tracks import get_track
-from grader.release.leaks import Leak, find_leaks, grader_sources
+from grader.release.leaks import Leak, find_leaks, grader_sources, unstripped
 from grader.release.manifest import EXPECTED_DIR_NAME, MANIFEST_NAME
 from grader.release.notebooks import as_notebook_submission, write_topic_notebooks
 from grader.release.record import Known, record_expected, verdicts
@@ -157,7 +157,9 @@ def build_release(out: Path, *, exercises: tuple[Exercise, ...], seed: int, pool
                     if (a.feedback, a.hints) != (b.feedback, b.hints) and not sub.label.endswith("(notebooks)"):
                         report.feedback_differs.append(f"{sub.label} on {result.exercise} :: {a.check}")
     step("looking for solution code in the release")
-    report.leaks = find_leaks(out, solutions=solutions, allowed=[stubs, *grader_sources(out / "grader")])
+    stripped = sorted((out / "grader").glob("tracks/*/declarations/**/*.py"))
+    report.leaks = unstripped(out / "grader") or find_leaks(
+        out, solutions=solutions, allowed=[stubs, *grader_sources(out / "grader"), *stripped])
     return report
 
 

@@ -10,6 +10,16 @@ Example:
     (1, 2.5, nan)
     >>> loads(dumps([None, "a", {"b": True}]))
     [None, 'a', {'b': True}]
+
+A decoded value crosses again as what it was (a recording is decoded, then replayed):
+    >>> import collections
+    >>> twice = decode(encode(decode(encode(collections.OrderedDict(a=1)))))
+    >>> type(twice).__name__, twice.type_name
+    ('DictValue', 'OrderedDict')
+    >>> P = collections.namedtuple("P", "x y")
+    >>> again = decode(encode(decode(encode(P(1, 2)))))
+    >>> again.type_name, again.fields, tuple(again)
+    ('P', ('x', 'y'), (1, 2))
 """
 from __future__ import annotations
 
@@ -116,6 +126,9 @@ def encode(value: Any, _depth: int = 0) -> Any:
         if value != value or value in (float("inf"), float("-inf")):
             return {"$float": repr(value)}
         return value
+    if isinstance(value, NamedTupleValue):  # a decoded namedtuple crosses again as what it was
+        return {"$namedtuple": value.type_name, "fields": list(value.fields),
+                "items": [encode(v, _depth + 1) for v in value]}
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return {"$namedtuple": type(value).__name__, "fields": list(value._fields),
                 "items": [encode(v, _depth + 1) for v in value]}
@@ -126,7 +139,7 @@ def encode(value: Any, _depth: int = 0) -> Any:
     if isinstance(value, dict):
         if all(isinstance(k, str) for k in value):
             return {"$dict": {k: encode(v, _depth + 1) for k, v in value.items()},
-                    "type": type(value).__name__}
+                    "type": value.type_name if isinstance(value, DictValue) else type(value).__name__}
         return {"$object": type(value).__name__, "repr": _short_repr(value)}
     return {"$object": type(value).__name__, "repr": _short_repr(value)}
 

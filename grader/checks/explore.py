@@ -12,16 +12,15 @@ Example:
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
-from hypothesis.internal.entropy import deterministic_PRNG  # what hypothesis seeds around each case
 
 from grader.checks.base import CheckContext, Failure, GraderFault, derive_seed
+from grader.checks.drawn import DrawnCases, outcome_of, replay
 
 __all__ = ["explore", "explore_check", "DrawnCases"]
 
@@ -41,37 +40,38 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
     nothing fails, and ``extra``, are examined smallest first, and the first
     failure is returned; ``key`` names the check in the book.
 
-    With ``drawn`` (a batch's memory of the cases each check drew, see :class:`DrawnCases`), the
-    cases hypothesis is known to draw first under this seed are examined without running it; it
-    runs only to go on past them or to shrink a failure, and then the cases already examined are
-    answered from memory. ``examine`` sees the same cases in the same order either way.
+    With ``drawn`` (a batch's memory of what hypothesis did for each check, see
+    :mod:`grader.checks.drawn`), a run known from earlier students, as far as this student's
+    outcomes are ones seen before, is examined without hypothesis; at a new outcome hypothesis
+    runs, and the calls already made are answered from what they gave. ``examine`` sees the same
+    cases in the same order either way.
     """
     if book is not None:
         return _explore_fixed(cases, examine, seed=seed, max_examples=max_examples, extra=extra, book=book,
                               key=key)
-    memo_key = f"{key}:{seed}:{max_examples}"
-    known = drawn.get(memo_key) if drawn is not None else None
-    seen = _replay(known, examine) if known is not None else []
-    if known is not None and known.complete and all(outcome is None for _, outcome in seen):
-        return _first_failure(extra, examine)  # hypothesis would draw nothing else
+    tree = drawn.setdefault(f"{key}:{seed}:{max_examples}", DrawnCases()) if drawn is not None else None
+    seen: list[tuple[Any, Failure | None]] = []  # the calls made from memory, and what each gave
+    if tree is not None and replay(tree, examine, seen):  # the whole run is known: no hypothesis
+        failed = [failure for _, failure in seen if failure is not None]
+        return failed[-1] if failed else _first_failure(extra, examine)
     failures: list[Failure] = []
     escapes: list[BaseException] = []
-    calls: list[Any] = []  # the cases hypothesis drew, in order, until its first failure
+    run: list[tuple[Any, Any]] = []  # every call hypothesis makes: its case and outcome
     in_step = [True]  # hypothesis's calls still match ``seen``
 
     @_quiet_settings(max_examples, shrink=True)
     @hypothesis_seed(seed)
     @given(cases)
     def prop(case: Any) -> None:
-        index = len(calls)
-        if not failures:
-            calls.append(copy.deepcopy(case))
-        if not failures and in_step[0] and index < len(seen):
-            if seen[index][0] == case:
-                outcome = seen[index][1]
-                if outcome is not None:
-                    failures.append(outcome)
-                    raise outcome
+        index = len(run)
+        drawn_case = copy.deepcopy(case)
+        if in_step[0] and index < len(seen):
+            if seen[index][0] == case:  # already examined: what it gave, without examining it again
+                known = seen[index][1]
+                run.append((drawn_case, outcome_of(known)))
+                if known is not None:
+                    failures.append(known)
+                    raise known
                 return
             in_step[0] = False
         try:
@@ -79,16 +79,18 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
         except Failure as failure:
             failure.drawn = case  # type: ignore[attr-defined]
             failures.append(failure)
+            run.append((drawn_case, outcome_of(failure)))
             raise
         except Exception as exc:  # a dead worker or a grader fault: stop exploring at once
             escapes.append(exc)
             raise
+        run.append((drawn_case, None))
 
     try:
         prop()
     except Failure:
-        if drawn is not None and in_step[0] and (known is None or len(calls) > len(known.cases)):
-            drawn[memo_key] = DrawnCases(tuple(calls), complete=False)
+        if tree is not None and in_step[0]:
+            tree.add(run)
         return failures[-1]
     except HypothesisException as exc:
         if escapes:
@@ -98,40 +100,9 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
         if escapes:
             raise escapes[0] from None
         raise
-    if drawn is not None and in_step[0]:
-        drawn[memo_key] = DrawnCases(tuple(calls), complete=True)
+    if tree is not None and in_step[0]:
+        tree.add(run)
     return _first_failure(extra, examine)
-
-
-@dataclass(frozen=True)
-class DrawnCases:
-    """The cases hypothesis drew for one check under one seed, in order: all it draws when every
-    case passes (``complete``), else those up to the first failure it met.
-
-    Every student of a batch is graded under one seed, and hypothesis draws a check's cases from
-    the seed alone until a case fails, so the next student's check can be given the same cases
-    without hypothesis drawing them again (:func:`explore`).
-    """
-
-    cases: tuple[Any, ...]
-    complete: bool
-
-
-def _replay(known: DrawnCases, examine: Callable[[Any], None]) -> list[tuple[Any, Failure | None]]:
-    """Examine the known cases in order, as hypothesis would (its seeded ``random``), up to the
-    first failure; what each case gave."""
-    seen: list[tuple[Any, Failure | None]] = []
-    for case in known.cases:
-        case = copy.deepcopy(case)
-        with deterministic_PRNG():
-            try:
-                examine(case)
-            except Failure as failure:
-                failure.drawn = case  # type: ignore[attr-defined]
-                seen.append((case, failure))
-                return seen
-        seen.append((case, None))
-    return seen
 
 
 def explore_check(check: Any, ctx: CheckContext, examine: Callable[[dict[str, Any], int], None]) -> None:

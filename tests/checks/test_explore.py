@@ -1,6 +1,6 @@
-"""Exploring a check's cases (grader.checks.explore): with a batch's memory of the cases drawn, the
-same cases are examined in the same order, the same failure is found and shrunk, and hypothesis
-does not run where the memory already knows everything it would draw."""
+"""Exploring a check's cases (grader.checks.explore): with a batch's memory of what hypothesis did
+(grader.checks.drawn), the same cases are examined in the same order, the same failure is found and
+shrunk, and hypothesis does not run where the memory already knows the whole run."""
 from __future__ import annotations
 
 import random
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from grader.checks import explore as explore_module
 from grader.checks.base import Failure
-from grader.checks.explore import DrawnCases, explore
+from grader.checks.drawn import MAX_CALLS, DrawnCases, outcome_of
+from grader.checks.explore import explore
 
 CASES = st.fixed_dictionaries({"n": st.integers(1, 40), "m": st.integers(1, 9)})
 
@@ -50,32 +51,35 @@ def test_with_the_memory_each_student_is_examined_exactly_as_without_it(order: t
     drawn: dict[str, DrawnCases] = {}
     for name in order:
         assert _run(name, drawn) == _run(name, None), name
-    assert drawn["c:7:30"].complete  # a student who passed every case left the whole list
+    assert drawn["c:7:30"].first is not None and drawn["c:7:30"].calls > 20
 
 
-def test_a_known_complete_list_is_examined_without_running_hypothesis(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_known_run_is_examined_without_running_hypothesis(monkeypatch: pytest.MonkeyPatch) -> None:
     drawn: dict[str, DrawnCases] = {}
-    expected = _run("passes", drawn)
-    assert len(expected[0]) > 20 and expected[1] is None
+    expected = {name: _run(name, drawn) for name in ("passes", "fails_large_n", "fails_always")}
+    assert len(expected["passes"][0]) > 20 and expected["passes"][1] is None
+    assert expected["fails_large_n"][1] == ("n=26 m=1", {"n": 26, "m": 1})  # shrunk to the smallest
     monkeypatch.setattr(explore_module, "given", None)  # hypothesis would fail at once if it were used
-    assert _run("passes", drawn) == expected
+    for name, result in expected.items():  # the same outcomes again: the whole run, shrinking included
+        assert _run(name, drawn) == result, name
     with pytest.raises(TypeError):
-        _run("fails_large_n", drawn)  # a failure needs hypothesis to shrink
-
-
-def test_a_failure_leaves_the_cases_up_to_it_and_the_next_student_goes_on_from_there() -> None:
-    drawn: dict[str, DrawnCases] = {}
-    log, failure = _run("fails_large_n", drawn)
-    prefix = drawn["c:7:30"]
-    assert not prefix.complete and prefix.cases[-1]["n"] > 25 and all(c["n"] <= 25 for c in prefix.cases[:-1])
-    assert failure is not None and failure[1] == {"n": 26, "m": 1}  # shrunk to the smallest
-    _run("passes", drawn)
-    assert drawn["c:7:30"].complete and drawn["c:7:30"].cases[:len(prefix.cases)] == prefix.cases
+        _run("fails_rarely", drawn)  # a new outcome: hypothesis must go on from there
 
 
 def test_a_memory_that_disagrees_with_hypothesis_is_not_trusted_beyond_the_disagreement() -> None:
     truth = _run("passes", None)[0]
-    drawn = {"c:7:30": DrawnCases(({"n": 99, "m": 99},), complete=False)}
+    wrong = DrawnCases()
+    try:
+        raise Failure("made up")
+    except Failure as failure:
+        assert wrong.add([({"n": 99, "m": 99}, outcome_of(failure))])
+    drawn = {"c:7:30": wrong}
     log, failure = _run("passes", drawn)
     assert failure is None and log[0]["n"] == 99 and log[1:] == truth  # every drawn case still examined
-    assert "c:7:30" in drawn and drawn["c:7:30"].cases == ({"n": 99, "m": 99},)  # nothing learnt from it
+    assert drawn["c:7:30"].calls == 1  # nothing learnt from that run
+
+
+def test_a_tree_keeps_at_most_its_bound() -> None:
+    tree = DrawnCases()
+    assert tree.add([({"n": i}, None) for i in range(MAX_CALLS)])
+    assert not tree.add([({"n": 0}, None), ({"n": -1}, None)]) and tree.calls == MAX_CALLS

@@ -83,6 +83,13 @@ def mutant_source(exercise_id: str, slug: str) -> str:
     return declared_mutant(exercise_id, slug).apply((ROOT / "solutions" / f"{exercise_id}.py").read_text())
 
 
+def check_rows(run: RunResult) -> list[tuple]:
+    """What a student reads of each check of a run (status, score, feedback, hints, place, case), to
+    compare two gradings."""
+    return [(c.exercise, c.check, c.status, c.score, c.feedback, c.hints, c.location, c.failing_case)
+            for c in run.checks]
+
+
 def check(run: RunResult, exercise: str, check_id: str) -> CheckResult:
     """The result of one check of a run."""
     for c in run.checks:

@@ -11,9 +11,8 @@ from grader.app.root import live_references
 from grader.catalog import select
 from grader.engine import GradeOptions, grade
 from grader.expected.shared import ReferenceStore, SharedReference, SharedReferences
-from grader.results import RunResult
 from grader.sandbox.limits import Limits
-from tests.conftest import ROOT, mutant_source
+from tests.conftest import ROOT, check_rows, mutant_source
 
 TARGETS = ("model_construction/mlp", "parameters/access", "read_write/checkpoint")
 
@@ -80,10 +79,6 @@ def test_a_mutating_derive_changes_the_traces_so_later_requests_are_told_apart()
     assert changed.request("forward", handle=h) == {"output": 10}  # not the stored {"output": 1}
 
 
-def _plain(run: RunResult) -> list:
-    return [(c.exercise, c.check, c.status, c.score, c.feedback, c.hints, c.location, c.failing_case)
-            for c in run.checks]
-
 
 @pytest.fixture(scope="module")
 def submissions(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
@@ -105,6 +100,6 @@ def test_graded_with_shared_references_the_results_are_those_of_live_ones(pool, 
     for folder in submissions + submissions[:1]:
         live = grade(folder, chosen, seed=11, pool=pool, options=options, references=live_references())
         cached = grade(folder, chosen, seed=11, pool=pool, options=options, references=shared)
-        assert _plain(cached) == _plain(live), folder.name
+        assert check_rows(cached) == check_rows(live), folder.name
     assert all(store.hits > store.misses for store in shared.stores.values()), \
         {k: (s.hits, s.misses) for k, s in shared.stores.items()}

@@ -12,19 +12,14 @@ from grader.app.root import live_references
 from grader.catalog import mutants_of, select
 from grader.engine import GradeOptions, grade
 from grader.expected.shared import SharedReferences
-from grader.results import RunResult
 from grader.sandbox.client import WorkerPool
 from grader.sandbox.limits import Limits
-from tests.conftest import ROOT
+from tests.conftest import ROOT, check_rows
 
 SOLUTIONS = ROOT / "gluon" / "solutions"
 MUTANTS = (("read_write/tensor_io", "unwraps_single"), ("read_write/clone", "returns_net"),
            ("read_write/checkpoint", "epoch_plus_one"))
 
-
-def _plain(run: RunResult) -> list:
-    return [(c.exercise, c.check, c.status, c.score, c.feedback, c.hints, c.location, c.failing_case)
-            for c in run.checks]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +41,7 @@ def test_shared_answers_of_file_reads_are_those_of_live_references(gluon_pool: W
     for folder in submissions + submissions[:1]:
         live = grade(folder, chosen, seed=3, pool=gluon_pool, options=options, references=live_references(track="gluon"))
         cached = grade(folder, chosen, seed=3, pool=gluon_pool, options=options, references=shared)
-        assert _plain(cached) == _plain(live), folder.name
+        assert check_rows(cached) == check_rows(live), folder.name
     stores = shared.stores
     assert stores["read_write/tensor_io"].hits > stores["read_write/tensor_io"].misses, \
         {k: (s.hits, s.misses) for k, s in stores.items()}

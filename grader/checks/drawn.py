@@ -30,12 +30,18 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from hypothesis.internal.entropy import deterministic_PRNG  # what hypothesis seeds around each case
-from hypothesis.internal.escalation import InterestingOrigin  # how hypothesis tells failures apart
+try:  # hypothesis's own: what it seeds around each case, and how it tells failures apart
+    from hypothesis.internal.entropy import deterministic_PRNG
+    from hypothesis.internal.escalation import InterestingOrigin
+except ImportError:  # a hypothesis without them: no memory, every student's checks run hypothesis
+    deterministic_PRNG = InterestingOrigin = None  # type: ignore[assignment,misc]
+
+#: whether this hypothesis lets a batch keep its runs (see :func:`grader.checks.explore.explore`)
+AVAILABLE = InterestingOrigin is not None
 
 from grader.checks.base import Failure
 
-__all__ = ["DrawnCases", "replay", "outcome_of", "MAX_CALLS"]
+__all__ = ["DrawnCases", "replay", "outcome_of", "MAX_CALLS", "AVAILABLE"]
 
 #: the most calls one check's tree keeps (students whose runs are all new add no more beyond it)
 MAX_CALLS = 4000

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
 from grader.checks.base import CheckContext, Failure, GraderFault, derive_seed
-from grader.checks.drawn import DrawnCases, outcome_of, replay
+from grader.checks.drawn import AVAILABLE, DrawnCases, outcome_of, replay
 
 __all__ = ["explore", "explore_check", "DrawnCases"]
 
@@ -49,7 +49,8 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
     if book is not None:
         return _explore_fixed(cases, examine, seed=seed, max_examples=max_examples, extra=extra, book=book,
                               key=key)
-    tree = drawn.setdefault(f"{key}:{seed}:{max_examples}", DrawnCases()) if drawn is not None else None
+    keep = drawn is not None and AVAILABLE
+    tree = drawn.setdefault(f"{key}:{seed}:{max_examples}", DrawnCases()) if keep else None
     seen: list[tuple[Any, Failure | None]] = []  # the calls made from memory, and what each gave
     if tree is not None and replay(tree, examine, seen):  # the whole run is known: no hypothesis
         failed = [failure for _, failure in seen if failure is not None]
@@ -64,7 +65,7 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
     @given(cases)
     def prop(case: Any) -> None:
         index = len(run)
-        drawn_case = copy.deepcopy(case)
+        drawn_case = copy.deepcopy(case) if tree is not None else None  # kept only for a batch
         if in_step[0] and index < len(seen):
             if seen[index][0] == case:  # already examined: what it gave, without examining it again
                 known = seen[index][1]
@@ -79,12 +80,14 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
         except Failure as failure:
             failure.drawn = case  # type: ignore[attr-defined]
             failures.append(failure)
-            run.append((drawn_case, outcome_of(failure)))
+            if tree is not None:
+                run.append((drawn_case, outcome_of(failure)))
             raise
         except Exception as exc:  # a dead worker or a grader fault: stop exploring at once
             escapes.append(exc)
             raise
-        run.append((drawn_case, None))
+        if tree is not None:
+            run.append((drawn_case, None))
 
     try:
         prop()

@@ -83,3 +83,10 @@ def test_a_tree_keeps_at_most_its_bound() -> None:
     tree = DrawnCases()
     assert tree.add([({"n": i}, None) for i in range(MAX_CALLS)])
     assert not tree.add([({"n": 0}, None), ({"n": -1}, None)]) and tree.calls == MAX_CALLS
+
+
+def test_without_hypothesis_internals_a_batch_keeps_nothing_and_grades_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _run("fails_large_n", None)
+    monkeypatch.setattr(explore_module, "AVAILABLE", False)  # a hypothesis that lacks what the memory uses
+    drawn: dict[str, DrawnCases] = {}
+    assert _run("fails_large_n", drawn) == expected and drawn == {}

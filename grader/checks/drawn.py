@@ -47,6 +47,7 @@ __all__ = ["DrawnCases", "replay", "outcome_of", "MAX_CALLS", "AVAILABLE"]
 MAX_CALLS = 4000
 
 _END = None  # after this outcome, hypothesis made no more calls
+_MISSING: Any = object()  # an outcome not seen after this call
 
 
 def outcome_of(failure: Failure | None) -> Any:
@@ -84,12 +85,13 @@ class DrawnCases:
     calls: int = 0
 
     def add(self, run: list[tuple[Any, Any]]) -> bool:
-        """Keep a whole run of hypothesis, ``(case, outcome_of(...))`` per call in order; False (nothing
-        kept) when it disagrees with what is kept, or the tree is full."""
+        """Keep a whole run of hypothesis, ``(case, outcome_of(...))`` per call in order (the cases are
+        kept as given: the caller's own copies); False (nothing kept) when it disagrees with what is
+        kept, or the tree is full."""
         if not run or self.calls + len(run) > MAX_CALLS:
             return False
         if self.first is None:
-            self.first = _Call(copy.deepcopy(run[0][0]))
+            self.first = _Call(run[0][0])
             self.calls += 1
         call = self.first
         if call.case != run[0][0]:
@@ -103,15 +105,13 @@ class DrawnCases:
             following = run[i + 1][0]
             nxt = call.after.get(outcome, _MISSING)
             if nxt is _MISSING:
-                nxt = call.after[outcome] = _Call(copy.deepcopy(following))
+                nxt = call.after[outcome] = _Call(following)
                 self.calls += 1
             elif nxt is _END or nxt.case != following:
                 return False
             call = nxt
         return True
 
-
-_MISSING: Any = object()
 
 
 def replay(tree: DrawnCases, examine: Callable[[Any], None], seen: list[tuple[Any, Failure | None]]) -> bool:

@@ -57,7 +57,7 @@ def explore(cases: st.SearchStrategy[Any], examine: Callable[[Any], None], *, se
         return failed[-1] if failed else _first_failure(extra, examine)
     failures: list[Failure] = []
     escapes: list[BaseException] = []
-    run: list[tuple[Any, Any]] = []  # every call hypothesis makes: its case and outcome
+    run: list[tuple[Any, Any]] = []  # every call hypothesis makes: a copy of its case, and its outcome
     in_step = [True]  # hypothesis's calls still match ``seen``
 
     @_quiet_settings(max_examples, shrink=True)
